@@ -10,6 +10,11 @@ export interface QueryResult<R> {
 
 export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs a script of one or more `;`-separated statements without parameters (migrations, fixtures). Optional in
+   * the port; both adapters implement it (PGlite's `query` accepts a single statement only).
+   */
+  exec?(script: string): Promise<void>;
 }
 
 export type SqlTx = SqlExecutor;
@@ -20,4 +25,6 @@ export interface SqlDb extends SqlExecutor {
   close(): Promise<void>;
   /** 'pg' or 'pglite': for the rare statement that differs (e.g. advisory locks). */
   readonly dialect: 'pg' | 'pglite';
+  /** Health: resolves when the database answers a trivial query, rejects otherwise. */
+  ping?(): Promise<void>;
 }
