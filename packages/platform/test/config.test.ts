@@ -1,4 +1,4 @@
-import { ConfigError, env, loadConfig, redactConfig, secret, serviceConfigSchema, z } from '../src/config';
+import { ConfigError, env, loadConfig, redactConfig, secret, serviceConfigSchema, sqlServiceConfigSchema, z } from '../src/config';
 
 const schema = z.object({
   CSM_PG_URL: secret(env.url()),
@@ -51,5 +51,15 @@ describe('config from environment', () => {
   it('redacts secrets for logging', () => {
     const c = loadConfig(schema, { CSM_PG_URL: 'postgres://u:p@h:5432/d' });
     expect(redactConfig(schema, c)).toMatchObject({ CSM_PG_URL: '[REDACTED]', CSM_GRPC_PORT: 50051 });
+  });
+});
+
+describe('service config schemas', () => {
+  it('requires CSM_PG_URL in cluster mode only, naming it', () => {
+    const schema = sqlServiceConfigSchema({ CSM_EXTRA: env.int(7) });
+    expect(() => loadConfig(schema, { CSM_MODE: 'cluster' })).toThrow('Invalid configuration: CSM_PG_URL is required');
+    const embedded = loadConfig(schema, { CSM_MODE: 'embedded' });
+    expect(embedded).toMatchObject({ CSM_MODE: 'embedded', CSM_DATA_DIR: './.csm-data', CSM_EXTRA: 7, CSM_GRPC_PORT: 50051 });
+    expect(loadConfig(schema, { CSM_PG_URL: 'postgres://a@b/c' }).CSM_PG_URL).toBe('postgres://a@b/c');
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { env } from './fields';
+import { secret } from './load-config';
 
 /**
  * Variables every service reads. A service extends this with its own (`serviceConfigSchema.extend({...})`).
@@ -17,3 +18,35 @@ export const serviceConfigSchema = z.object({
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+/** Where embedded-mode data lives (PGlite files, embedded profile store); one sub-folder per service. */
+const dataDir = z.string().default('./.csm-data');
+
+/**
+ * Services on PostgreSQL: a URL in cluster mode, PGlite under CSM_DATA_DIR in embedded mode. A function rather than a
+ * schema because zod cannot extend a refined object: pass the service's own variables as `extra`.
+ */
+export function sqlServiceConfigSchema<T extends z.ZodRawShape>(extra: T = {} as T) {
+  return serviceConfigSchema
+    .extend({ CSM_PG_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
+    .extend(extra)
+    .superRefine((parsed, ctx) => {
+      const c = parsed as { CSM_MODE: string; CSM_PG_URL?: string };
+      if (c.CSM_MODE === 'cluster' && c.CSM_PG_URL === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['CSM_PG_URL'], message: 'is required in cluster mode' });
+      }
+    });
+}
+
+/** Services on MongoDB (profile): a URL in cluster mode, the embedded store under CSM_DATA_DIR otherwise. */
+export function mongoServiceConfigSchema<T extends z.ZodRawShape>(extra: T = {} as T) {
+  return serviceConfigSchema
+    .extend({ CSM_MONGO_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
+    .extend(extra)
+    .superRefine((parsed, ctx) => {
+      const c = parsed as { CSM_MODE: string; CSM_MONGO_URL?: string };
+      if (c.CSM_MODE === 'cluster' && c.CSM_MONGO_URL === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['CSM_MONGO_URL'], message: 'is required in cluster mode' });
+      }
+    });
+}
