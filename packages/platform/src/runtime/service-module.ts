@@ -1,0 +1,22 @@
+import type { Logger } from '../logging/logger';
+
+/** What a service's `service.ts` exports: the same entry for cluster mode (main.ts) and the embedded launcher. */
+export interface ServiceModule<C> {
+  start(context: ServiceContext<C>): Promise<RunningService>;
+}
+
+export interface ServiceContext<C> {
+  readonly config: C;
+  readonly logger: Logger;
+}
+
+export interface RunningService {
+  readonly name: string;
+  /** The bound gRPC (or, for the gateway, HTTP) port. */
+  readonly port: number;
+  /**
+   * Stops in the DESIGN's order: mark NOT_SERVING and drain the server, stop consumers and relays, close stores.
+   * Idempotent.
+   */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,5 @@
+import { mongoServiceConfigSchema, type z } from '@csm/platform/config';
+
+/** Environment variables of this service (shared ones: docs/operations/configuration.md). */
+export const configSchema = mongoServiceConfigSchema();
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,22 @@
+import { createTestMongoDb, runServiceLifecycle } from '@csm/platform/testing';
+import { configSchema } from '../src/config';
+import * as service from '../src/service';
+
+describe('profile service (cluster: MongoDB wire protocol)', () => {
+  it('connects to the MongoDB-wire server, serves health, and drains on stop', async () => {
+    const mongo = await createTestMongoDb('profile');
+    try {
+      const result = await runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: mongo.url });
+      expect(result.afterStart).toBe('SERVING');
+      expect(result.afterStop).toBe('UNREACHABLE');
+    } finally {
+      await mongo.drop();
+    }
+  });
+
+  it('fails to start, naming the server, when MongoDB is unreachable', async () => {
+    await expect(
+      runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: 'mongodb://127.0.0.1:1/profile?serverSelectionTimeoutMS=500' }),
+    ).rejects.toThrow(/127\.0\.0\.1:1/);
+  });
+});
