@@ -26,7 +26,7 @@ const dataDir = z.string().default('./.csm-data');
  * Services on PostgreSQL: a URL in cluster mode, PGlite under CSM_DATA_DIR in embedded mode. A function rather than a
  * schema because zod cannot extend a refined object: pass the service's own variables as `extra`.
  */
-export function sqlServiceConfigSchema<T extends z.ZodRawShape>(extra: T = {} as T) {
+export function sqlServiceConfigSchema<T extends z.ZodRawShape = Record<never, never>>(extra: T = {} as T) {
   return serviceConfigSchema
     .extend({ CSM_PG_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
     .extend(extra)
@@ -39,7 +39,7 @@ export function sqlServiceConfigSchema<T extends z.ZodRawShape>(extra: T = {} as
 }
 
 /** Services on MongoDB (profile): a URL in cluster mode, the embedded store under CSM_DATA_DIR otherwise. */
-export function mongoServiceConfigSchema<T extends z.ZodRawShape>(extra: T = {} as T) {
+export function mongoServiceConfigSchema<T extends z.ZodRawShape = Record<never, never>>(extra: T = {} as T) {
   return serviceConfigSchema
     .extend({ CSM_MONGO_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
     .extend(extra)
