@@ -1,0 +1,281 @@
+/**
+ * Kafka adapter of the bus ports (cluster mode).
+ * - Publisher: the idempotent producer (acks=all, one in-flight request per broker connection), so retries after a
+ *   lost ack never duplicate or reorder a partition's messages; the default (murmur2) partitioner keys by aggregate id.
+ * - Subscriber: one kafkajs consumer per subscription, auto-commit OFF; the offset is committed only after the handler
+ *   resolved (its transaction committed) or the message was dead-lettered. A consumer that dies before committing makes
+ *   the group re-read the message: at-least-once, de-duplicated by createIdempotentHandler.
+ */
+import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaConfig, type KafkaMessage, type Producer } from 'kafkajs';
+import { deliver } from '../delivery';
+import { errorFields, fallbackLogger, type EventsLogger } from '../logger';
+import type { ConsumerMetrics } from '../metrics';
+import type { EnsureTopicsOptions, EventBus, PublishRecord, SubscribeOptions, Subscription } from '../ports';
+import { resolveRetryPolicy, type RetryPolicy } from '../retry';
+import { assertTopicName } from '../topics';
+import { toWireMessage, type WireMessage } from '../wire';
+import { createKafkaClient } from './client';
+import { ensureKafkaTopics } from './topics';
+
+export interface KafkaConsumerTuning {
+  /** Broker-side limits apply (group.min/max.session.timeout.ms). Default 10 s. */
+  sessionTimeout?: number;
+  /** Default 1 s. */
+  heartbeatInterval?: number;
+  /** Default 30 s. */
+  rebalanceTimeout?: number;
+  /** Long-poll wait. Default 500 ms. */
+  maxWaitTimeInMs?: number;
+  /** Partitions processed in parallel (each still in order). Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** How long subscribe() waits for the group join and first fetch. Default 60 s. */
+  joinTimeoutMs?: number;
+}
+
+export interface KafkaEventBusOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Reuse an existing client instead of creating one from brokers/clientId. */
+  kafka?: Kafka;
+  kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId' | 'logCreator' | 'logLevel'>;
+  logger?: EventsLogger;
+  metrics?: ConsumerMetrics;
+  /** Default retry policy of subscriptions. */
+  retry?: Partial<RetryPolicy>;
+  consumer?: KafkaConsumerTuning;
+  topicDefaults?: EnsureTopicsOptions;
+  /**
+   * Producer retries per send before publish() rejects. Default 8 (≈ 10 s). Bounded on purpose: an endless retry
+   * (kafkajs' idempotent default) would hang the relay while it holds its claim; a rejected publish leaves the rows
+   * pending and the relay tries again later (at-least-once; the consumers dedupe).
+   */
+  producerRetries?: number;
+}
+
+export function createKafkaEventBus(options: KafkaEventBusOptions): EventBus {
+  const logger = options.logger ?? fallbackLogger;
+  const kafka =
+    options.kafka ??
+    createKafkaClient({
+      brokers: options.brokers,
+      clientId: options.clientId,
+      logger,
+      ...(options.kafkaConfig ? { config: options.kafkaConfig } : {}),
+    });
+  const tuning = options.consumer ?? {};
+  const subscriptions = new Set<KafkaSubscription>();
+  let producer: Producer | undefined;
+  let producerReady: Promise<Producer> | undefined;
+  let closed = false;
+
+  function getProducer(): Promise<Producer> {
+    if (closed) return Promise.reject(new Error('event bus is closed'));
+    producerReady ??= (async () => {
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+        retry: { retries: options.producerRetries ?? 8, initialRetryTime: 100, maxRetryTime: 2_000 },
+      });
+      try {
+        await p.connect();
+      } catch (err) {
+        producerReady = undefined;
+        throw err;
+      }
+      producer = p;
+      return p;
+    })();
+    return producerReady;
+  }
+
+  async function sendRaw(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }[]) {
+    const p = await getProducer();
+    await p.send({ topic, acks: -1, messages });
+  }
+
+  const bus: EventBus = {
+    kind: 'kafka',
+
+    async publish(records: readonly PublishRecord[]) {
+      if (records.length === 0) return;
+      // Group by topic keeping each topic's record order; kafkajs keeps per-partition order within a batch.
+      const byTopic = new Map<string, { key: string | null; value: string | null; headers: IHeaders }[]>();
+      for (const { topic, event } of records) {
+        assertTopicName(topic);
+        const wire = toWireMessage(event);
+        let list = byTopic.get(topic);
+        if (!list) byTopic.set(topic, (list = []));
+        list.push({ key: wire.key, value: wire.value, headers: wire.headers });
+      }
+      const p = await getProducer();
+      await p.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    },
+
+    async subscribe(opts: SubscribeOptions): Promise<Subscription> {
+      if (closed) throw new Error('event bus is closed');
+      if (opts.topics.length === 0) throw new RangeError('subscribe: topics must not be empty');
+      opts.topics.forEach(assertTopicName);
+      const policy = resolveRetryPolicy(options.retry, opts.retry);
+      const sub = new KafkaSubscription(kafka, opts, policy, tuning, logger, options.metrics, sendRaw);
+      subscriptions.add(sub);
+      sub.onStopped = () => subscriptions.delete(sub);
+      try {
+        await sub.start();
+      } catch (err) {
+        await sub.stop();
+        throw err;
+      }
+      return sub;
+    },
+
+    async ensureTopics(topics, ensureOptions) {
+      await ensureKafkaTopics(kafka, topics, { ...options.topicDefaults, ...ensureOptions });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...subscriptions].map((s) => s.stop()));
+      if (producerReady) {
+        await producerReady.catch(() => undefined);
+        await producer?.disconnect();
+      }
+    },
+  };
+  return bus;
+}
+
+type SendRaw = (topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }[]) => Promise<void>;
+
+class KafkaSubscription implements Subscription {
+  readonly groupId: string;
+  onStopped: () => void = () => undefined;
+  private readonly consumer: Consumer;
+  private readonly abort = new AbortController();
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    kafka: Kafka,
+    private readonly opts: SubscribeOptions,
+    private readonly policy: RetryPolicy,
+    private readonly tuning: KafkaConsumerTuning,
+    private readonly logger: EventsLogger,
+    private readonly metrics: ConsumerMetrics | undefined,
+    private readonly sendRaw: SendRaw,
+  ) {
+    this.groupId = opts.groupId;
+    this.consumer = kafka.consumer({
+      groupId: opts.groupId,
+      sessionTimeout: tuning.sessionTimeout ?? 10_000,
+      heartbeatInterval: tuning.heartbeatInterval ?? 1_000,
+      rebalanceTimeout: tuning.rebalanceTimeout ?? 30_000,
+      maxWaitTimeInMs: tuning.maxWaitTimeInMs ?? 500,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { consumer, groupId } = this;
+    // Live = joined AND the first fetch ran, since kafkajs resolves a new group's start offset (earliest/latest) on its
+    // first fetch: only then is "fromBeginning: false" anchored before subscribe() returns.
+    let liveResolve!: () => void;
+    let liveReject!: (e: Error) => void;
+    const live = new Promise<void>((res, rej) => {
+      liveResolve = res;
+      liveReject = rej;
+    });
+    let joined = false;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      joined = true;
+      // A member with no partitions never fetches.
+      if (Object.values(e.payload.memberAssignment).every((partitions) => partitions.length === 0)) liveResolve();
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (joined) liveResolve();
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      const error = e.payload.error;
+      this.metrics?.onConsumerError?.({ groupId, error });
+      this.logger.error({ groupId, restart: e.payload.restart, ...errorFields(error) }, 'kafka consumer crashed');
+      if (!e.payload.restart) liveReject(error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.opts.topics], fromBeginning: this.opts.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: this.tuning.partitionsConsumedConcurrently ?? 1,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        // Stopping: leave the message uncommitted; the group re-reads it.
+        if (this.abort.signal.aborted) return;
+        await this.handle(topic, partition, message, heartbeat);
+      },
+    });
+    const joinTimeoutMs = this.tuning.joinTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new Error(`consumer group ${groupId} did not start within ${joinTimeoutMs} ms`)), joinTimeoutMs);
+    });
+    try {
+      await Promise.race([live, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const wire: WireMessage = {
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value ? message.value.toString('utf8') : null,
+      headers: headersToStrings(message.headers),
+    };
+    const outcome = await deliver({
+      message: wire,
+      topic,
+      partition,
+      offset: message.offset,
+      groupId: this.groupId,
+      handler: this.opts.handler,
+      policy: this.policy,
+      signal: this.abort.signal,
+      heartbeat,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    if (outcome.kind === 'aborted') return;
+    if (outcome.kind === 'dead-letter') {
+      // The original bytes go to the DLQ untouched, plus the dlq_* headers.
+      await this.sendRaw(outcome.topic, [{ key: message.key, value: message.value, headers: { ...message.headers, ...outcome.headers } }]);
+    }
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    } catch (err) {
+      // Typically a rebalance took the partition away: the new owner re-reads the message (a de-duplicated no-op).
+      this.metrics?.onConsumerError?.({ groupId: this.groupId, error: err });
+      throw err;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort.abort();
+      try {
+        await this.consumer.disconnect();
+      } finally {
+        this.onStopped();
+      }
+    })();
+    return this.stopping;
+  }
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [k, v] of Object.entries(headers)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : first;
+  }
+  return out;
+}
