@@ -7,5 +7,5 @@ describe(`${service.SERVICE_NAME} service (embedded: PGlite)`, () => {
     const result = await runServiceLifecycle(service, configSchema, { CSM_MODE: 'embedded' });
     expect(result.afterStart).toBe('SERVING');
     expect(result.afterStop).toBe('UNREACHABLE');
-  });
+  }, 120_000); // PGlite boots in seconds alone, far slower while other suites share the 2 cores
 });

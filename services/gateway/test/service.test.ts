@@ -19,7 +19,8 @@ describe('gateway skeleton', () => {
       CSM_LOYALTY_ADDR: '127.0.0.1:1',
       CSM_FLIGHT_INFO_ADDR: '127.0.0.1:1',
       CSM_ANALYTICS_ADDR: '127.0.0.1:1',
-      CSM_UPSTREAM_HEALTH_TIMEOUT_MS: '500',
+      // Generous: the first call opens the channel, and CI runs many suites at once on 2 cores.
+      CSM_UPSTREAM_HEALTH_TIMEOUT_MS: '5000',
     });
     const gw = await start({ config, logger });
     const base = `http://127.0.0.1:${gw.port}`;
