@@ -10,6 +10,8 @@ const { loadConfigOrExit, serviceConfigSchema } = require('@csm/platform/config'
 const { createLogger } = require('@csm/platform/logging');
 const { startTelemetry, startMetricsServer } = require('@csm/platform/telemetry');
 const { installSignalHandlers, onShutdown, ShutdownOrder } = require('@csm/platform/lifecycle');
+// Loaded lazily below (after telemetry): they pull in pg/kafkajs modules the instrumentation patches.
+const late = () => ({ stores: require('@csm/platform/stores'), events: require('@csm/platform/events') });
 
 const args = new Set(process.argv.slice(2));
 const shared = { CSM_MODE: 'embedded', CSM_GRPC_HOST: '127.0.0.1', CSM_HTTP_HOST: '127.0.0.1', ...process.env };
@@ -42,21 +44,32 @@ const signals = installSignalHandlers({
 });
 onShutdown(() => telemetry.shutdown(), ShutdownOrder.telemetry, 'telemetry');
 
-async function startOne(name, env) {
+async function startOne(name, env, bus) {
   const { configSchema } = require(`@csm/${name}/dist/config.js`);
   const { start } = require(`@csm/${name}/dist/service.js`);
   const config = loadConfigOrExit(configSchema, env);
-  return start({ config, logger: logger.child({ svc: name }) });
+  return start({ config, logger: logger.child({ svc: name }), bus });
+}
+
+/** One in-process event bus for the whole process, its log and offsets kept in its own PGlite database. */
+async function openSharedBus() {
+  const { stores, events } = late();
+  const db = await stores.createPgliteDb({ dataDir: path.join(dataDir, 'event-bus', 'pg') });
+  const bus = await events.createInProcessEventBus({ db, logger: logger.child({ component: 'event-bus' }) });
+  onShutdown(() => db.close(), ShutdownOrder.stores, 'event-bus store');
+  onShutdown(() => bus.close(), ShutdownOrder.consumers, 'event bus');
+  return bus;
 }
 
 try {
   const metrics = await startMetricsServer({ port: launcher.CSM_METRICS_PORT, host: '127.0.0.1' });
   onShutdown(() => metrics.close(), ShutdownOrder.telemetry, 'metrics endpoint');
+  const bus = await openSharedBus();
   const running = [];
   const addresses = {};
   for (const [name, defaultPort] of backends) {
     const port = Number(process.env[portVar(name)] ?? defaultPort);
-    const svc = await startOne(name, { ...shared, CSM_GRPC_PORT: String(port), CSM_DATA_DIR: dataDir });
+    const svc = await startOne(name, { ...shared, CSM_GRPC_PORT: String(port), CSM_DATA_DIR: dataDir }, bus);
     running.push(svc);
     addresses[name] = `127.0.0.1:${svc.port}`;
   }
@@ -68,7 +81,7 @@ try {
     CSM_LOYALTY_ADDR: addresses.loyalty,
     CSM_FLIGHT_INFO_ADDR: addresses['flight-info'],
     CSM_ANALYTICS_ADDR: addresses.analytics,
-  });
+  }, bus);
   running.unshift(gateway);
   for (const svc of running) onShutdown(() => svc.stop(), ShutdownOrder.server, svc.name);
 

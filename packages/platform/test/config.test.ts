@@ -57,9 +57,9 @@ describe('config from environment', () => {
 describe('service config schemas', () => {
   it('requires CSM_PG_URL in cluster mode only, naming it', () => {
     const schema = sqlServiceConfigSchema({ CSM_EXTRA: env.int(7) });
-    expect(() => loadConfig(schema, { CSM_MODE: 'cluster' })).toThrow('Invalid configuration: CSM_PG_URL is required');
+    expect(() => loadConfig(schema, { CSM_MODE: 'cluster' })).toThrow('Invalid configuration: CSM_PG_URL is required; CSM_KAFKA_BROKERS is required');
     const embedded = loadConfig(schema, { CSM_MODE: 'embedded' });
     expect(embedded).toMatchObject({ CSM_MODE: 'embedded', CSM_DATA_DIR: './.csm-data', CSM_EXTRA: 7, CSM_GRPC_PORT: 50051 });
-    expect(loadConfig(schema, { CSM_PG_URL: 'postgres://a@b/c' }).CSM_PG_URL).toBe('postgres://a@b/c');
+    expect(loadConfig(schema, { CSM_PG_URL: 'postgres://a@b/c', CSM_KAFKA_BROKERS: 'k1:9092,k2:9092' })).toMatchObject({ CSM_PG_URL: 'postgres://a@b/c', CSM_KAFKA_BROKERS: ['k1:9092', 'k2:9092'] });
   });
 });

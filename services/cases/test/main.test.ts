@@ -14,10 +14,16 @@ function runMain(env: Record<string, string>) {
 
 describe('cases main.ts start-up configuration', () => {
   it('stops with exit 1 and one line naming a missing required variable', () => {
-    const r = runMain({ CSM_MODE: 'cluster' });
+    const r = runMain({ CSM_MODE: 'cluster', CSM_KAFKA_BROKERS: '127.0.0.1:9092' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('Invalid configuration: CSM_PG_URL is required\n');
     expect(r.stdout).toBe('');
+  });
+
+  it('lists every missing variable on the one line', () => {
+    const r = runMain({ CSM_MODE: 'cluster' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('Invalid configuration: CSM_PG_URL is required; CSM_KAFKA_BROKERS is required\n');
   });
 
   it('names a bad value without starting anything', () => {

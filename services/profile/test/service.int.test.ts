@@ -1,4 +1,4 @@
-import { createTestMongoDb, runServiceLifecycle } from '@csm/platform/testing';
+import { createTestMongoDb, runServiceLifecycle, testInfra } from '@csm/platform/testing';
 import { configSchema } from '../src/config';
 import * as service from '../src/service';
 
@@ -6,7 +6,7 @@ describe('profile service (cluster: MongoDB wire protocol)', () => {
   it('connects to the MongoDB-wire server, serves health, and drains on stop', async () => {
     const mongo = await createTestMongoDb('profile');
     try {
-      const result = await runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: mongo.url });
+      const result = await runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: mongo.url, CSM_KAFKA_BROKERS: testInfra().kafkaBrokers.join(',') });
       expect(result.afterStart).toBe('SERVING');
       expect(result.afterStop).toBe('UNREACHABLE');
     } finally {
@@ -16,7 +16,7 @@ describe('profile service (cluster: MongoDB wire protocol)', () => {
 
   it('fails to start, naming the server, when MongoDB is unreachable', async () => {
     await expect(
-      runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: 'mongodb://127.0.0.1:1/profile?serverSelectionTimeoutMS=500' }),
+      runServiceLifecycle(service, configSchema, { CSM_MODE: 'cluster', CSM_MONGO_URL: 'mongodb://127.0.0.1:1/profile?serverSelectionTimeoutMS=500', CSM_KAFKA_BROKERS: '127.0.0.1:1' }),
     ).rejects.toThrow(/127\.0\.0\.1:1/);
   });
 });

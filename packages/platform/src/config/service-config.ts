@@ -22,31 +22,35 @@ export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 /** Where embedded-mode data lives (PGlite files, embedded profile store); one sub-folder per service. */
 const dataDir = z.string().default('./.csm-data');
 
+/** Kafka (cluster mode): comma-separated brokers; the client id defaults to the service name. */
+const kafkaShape = {
+  CSM_KAFKA_BROKERS: env.list().optional(),
+  CSM_KAFKA_CLIENT_ID: z.string().optional(),
+};
+
+function requireInCluster(parsed: unknown, ctx: z.RefinementCtx, keys: readonly string[]): void {
+  const c = parsed as Record<string, unknown>;
+  if (c.CSM_MODE !== 'cluster') return;
+  for (const key of keys) {
+    if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in cluster mode' });
+  }
+}
+
 /**
  * Services on PostgreSQL: a URL in cluster mode, PGlite under CSM_DATA_DIR in embedded mode. A function rather than a
  * schema because zod cannot extend a refined object: pass the service's own variables as `extra`.
  */
 export function sqlServiceConfigSchema<T extends z.ZodRawShape = Record<never, never>>(extra: T = {} as T) {
   return serviceConfigSchema
-    .extend({ CSM_PG_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
+    .extend({ CSM_PG_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir, ...kafkaShape })
     .extend(extra)
-    .superRefine((parsed, ctx) => {
-      const c = parsed as { CSM_MODE: string; CSM_PG_URL?: string };
-      if (c.CSM_MODE === 'cluster' && c.CSM_PG_URL === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['CSM_PG_URL'], message: 'is required in cluster mode' });
-      }
-    });
+    .superRefine((parsed, ctx) => requireInCluster(parsed, ctx, ['CSM_PG_URL', 'CSM_KAFKA_BROKERS']));
 }
 
 /** Services on MongoDB (profile): a URL in cluster mode, the embedded store under CSM_DATA_DIR otherwise. */
 export function mongoServiceConfigSchema<T extends z.ZodRawShape = Record<never, never>>(extra: T = {} as T) {
   return serviceConfigSchema
-    .extend({ CSM_MONGO_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir })
+    .extend({ CSM_MONGO_URL: secret(env.url()).optional(), CSM_DATA_DIR: dataDir, ...kafkaShape })
     .extend(extra)
-    .superRefine((parsed, ctx) => {
-      const c = parsed as { CSM_MODE: string; CSM_MONGO_URL?: string };
-      if (c.CSM_MODE === 'cluster' && c.CSM_MONGO_URL === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['CSM_MONGO_URL'], message: 'is required in cluster mode' });
-      }
-    });
+    .superRefine((parsed, ctx) => requireInCluster(parsed, ctx, ['CSM_MONGO_URL', 'CSM_KAFKA_BROKERS']));
 }

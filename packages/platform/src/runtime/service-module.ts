@@ -1,3 +1,4 @@
+import type { EventBus } from '../events/ports';
 import type { Logger } from '../logging/logger';
 
 /** What a service's `service.ts` exports: the same entry for cluster mode (main.ts) and the embedded launcher. */
@@ -8,6 +9,11 @@ export interface ServiceModule<C> {
 export interface ServiceContext<C> {
   readonly config: C;
   readonly logger: Logger;
+  /**
+   * Embedded mode: the launcher's in-process event bus, shared by every service in the process. Unset in cluster mode,
+   * where a service opens Kafka itself (see `openServiceEventBus`).
+   */
+  readonly bus?: EventBus;
 }
 
 export interface RunningService {

@@ -2,4 +2,5 @@
 export { openServiceDb, type ServiceDbOptions } from './sql-store';
 export { serveGrpc, type ServeGrpcOptions } from './grpc-service';
 export { startService, type Closable, type StartServiceOptions } from './start-service';
+export { openServiceEventBus, type ServiceEventBusOptions } from './event-bus';
 export { once } from './once';

@@ -8,4 +8,4 @@ export { uniqueName } from './unique-name';
 export { createTestDatabase, type TestDatabase } from './postgres';
 export { createTestTopics, deleteTestTopics } from './kafka';
 export { createTestMongoDb, type TestMongoDb } from './mongo';
-export { runServiceLifecycle, type LifecycleResult } from './service-lifecycle';
+export { runServiceLifecycle, runSqlServiceLifecycle, type LifecycleResult } from './service-lifecycle';

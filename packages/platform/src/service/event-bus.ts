@@ -1,0 +1,38 @@
+import { ConfigError } from '../config/load-config';
+import { createKafkaEventBus } from '../events/kafka/bus';
+import type { EventBus } from '../events/ports';
+import type { Logger } from '../logging/logger';
+
+export interface ServiceEventBusOptions {
+  readonly name: string;
+  readonly config: { readonly CSM_KAFKA_BROKERS?: readonly string[] | undefined; readonly CSM_KAFKA_CLIENT_ID?: string | undefined };
+  readonly logger: Logger;
+  /** Embedded mode: the launcher's one in-process bus shared by every service (it owns and closes it). */
+  readonly injected?: EventBus | undefined;
+}
+
+/**
+ * The service's event bus: the injected in-process bus in embedded mode, otherwise Kafka from CSM_KAFKA_BROKERS.
+ * `close()` of an injected bus is a no-op here, because other services in the process still use it.
+ */
+export function openServiceEventBus(options: ServiceEventBusOptions): EventBus {
+  if (options.injected !== undefined) {
+    const shared = options.injected;
+    return {
+      kind: shared.kind,
+      publish: (records) => shared.publish(records),
+      subscribe: (sub) => shared.subscribe(sub),
+      ensureTopics: (topics, opts) => shared.ensureTopics(topics, opts),
+      close: () => Promise.resolve(),
+    };
+  }
+  const brokers = options.config.CSM_KAFKA_BROKERS;
+  if (brokers === undefined || brokers.length === 0) {
+    throw new ConfigError('Invalid configuration: CSM_KAFKA_BROKERS is required in cluster mode', ['CSM_KAFKA_BROKERS']);
+  }
+  return createKafkaEventBus({
+    brokers,
+    clientId: options.config.CSM_KAFKA_CLIENT_ID ?? `csm-${options.name}`,
+    logger: options.logger.child({ component: 'kafka' }),
+  });
+}
