@@ -15,6 +15,10 @@ export const serviceConfigSchema = z.object({
   CSM_SHUTDOWN_GRACE_MS: env.int(20_000, 0),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.url().optional(),
   CSM_TELEMETRY_ENABLED: env.bool(true),
+  // Caller authentication: JWTs from the airline's OIDC provider (the gateway forwards the caller's token).
+  CSM_AUTH_ISSUER: z.string().optional(),
+  CSM_AUTH_AUDIENCE: z.string().default('csm'),
+  CSM_AUTH_JWKS_URL: env.url().optional(),
 });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;

@@ -1,5 +1,6 @@
 import type { EventBus } from '../events/ports';
 import type { Logger } from '../logging/logger';
+import type { Principal } from '../security/principal';
 
 /** What a service's `service.ts` exports: the same entry for cluster mode (main.ts) and the embedded launcher. */
 export interface ServiceModule<C> {
@@ -14,6 +15,8 @@ export interface ServiceContext<C> {
    * where a service opens Kafka itself (see `openServiceEventBus`).
    */
   readonly bus?: EventBus;
+  /** Embedded mode: the launcher's dev-issuer token verifier (see `serviceTokenVerifier`). */
+  readonly verifyToken?: (token: string) => Promise<Principal>;
 }
 
 export interface RunningService {

@@ -3,4 +3,5 @@ export { openServiceDb, type ServiceDbOptions } from './sql-store';
 export { serveGrpc, type ServeGrpcOptions } from './grpc-service';
 export { startService, type Closable, type StartServiceOptions } from './start-service';
 export { openServiceEventBus, type ServiceEventBusOptions } from './event-bus';
+export { serviceTokenVerifier, type ServiceTokenVerifierOptions } from './token-verifier';
 export { once } from './once';
