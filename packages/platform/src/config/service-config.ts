@@ -30,6 +30,10 @@ const dataDir = z.string().default('./.csm-data');
 const kafkaShape = {
   CSM_KAFKA_BROKERS: env.list().optional(),
   CSM_KAFKA_CLIENT_ID: z.string().optional(),
+  CSM_KAFKA_SSL: env.bool(false),
+  CSM_KAFKA_SASL_MECHANISM: env.oneOf(['plain', 'scram-sha-256', 'scram-sha-512'] as const).optional(),
+  CSM_KAFKA_SASL_USERNAME: z.string().optional(),
+  CSM_KAFKA_SASL_PASSWORD: secret(z.string()).optional(),
 };
 
 function requireInCluster(parsed: unknown, ctx: z.RefinementCtx, keys: readonly string[]): void {
@@ -37,6 +41,12 @@ function requireInCluster(parsed: unknown, ctx: z.RefinementCtx, keys: readonly 
   if (c.CSM_MODE !== 'cluster') return;
   for (const key of keys) {
     if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required in cluster mode' });
+  }
+  // SASL needs all three; a half-configured SASL would fail later with an opaque broker error.
+  if (c.CSM_KAFKA_SASL_MECHANISM !== undefined) {
+    for (const key of ['CSM_KAFKA_SASL_USERNAME', 'CSM_KAFKA_SASL_PASSWORD']) {
+      if (c[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required with CSM_KAFKA_SASL_MECHANISM' });
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export interface BootOptions<S extends z.ZodObject> {
 /**
  * The fixed start-up order of every service's main.ts: config → logger → telemetry → (load the service) → metrics
  * endpoint → stores and server (inside `start`) → signal handlers drain it all on SIGTERM. A failed start-up logs
- * one fatal line and exits 1.
+ * one fatal line and exits 1. With `--migrate-only` it only runs the module's `migrate` and exits (0, or 1 on failure).
  */
 export function bootService<S extends z.ZodObject>(options: BootOptions<S>): void {
   const config = loadConfigOrExit(options.configSchema) as z.infer<S> & ServiceConfig;
@@ -42,6 +42,21 @@ export function bootService<S extends z.ZodObject>(options: BootOptions<S>): voi
     exit: (code) => process.exit(startFailed ? 1 : code),
   });
   onShutdown(() => telemetry.shutdown(), ShutdownOrder.telemetry, 'telemetry');
+
+  if (process.argv.includes('--migrate-only')) {
+    void (async () => {
+      const module = options.load();
+      if (module.migrate === undefined) throw new Error(`${options.name} has no store to migrate`);
+      await module.migrate({ config, logger });
+      logger.info(`${options.name} migrations applied`);
+      await signals.shutdown('migrations done');
+    })().catch((err: unknown) => {
+      logger.fatal({ err }, `${options.name} migrations failed`);
+      startFailed = true;
+      void signals.shutdown('migrations failed');
+    });
+    return;
+  }
 
   void (async () => {
     const metrics = await startMetricsServer({ port: config.CSM_METRICS_PORT });

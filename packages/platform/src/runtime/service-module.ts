@@ -5,6 +5,11 @@ import type { Principal } from '../security/principal';
 /** What a service's `service.ts` exports: the same entry for cluster mode (main.ts) and the embedded launcher. */
 export interface ServiceModule<C> {
   start(context: ServiceContext<C>): Promise<RunningService>;
+  /**
+   * `main.js --migrate-only` (the Helm pre-install/pre-upgrade Job): open the store, apply migrations / build indexes,
+   * close, and return — no server, no consumers. Services without a store don't export it.
+   */
+  migrate?(context: ServiceContext<C>): Promise<void>;
 }
 
 export interface ServiceContext<C> {

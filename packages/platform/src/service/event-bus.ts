@@ -1,3 +1,4 @@
+import type { SASLOptions } from 'kafkajs';
 import { ConfigError } from '../config/load-config';
 import { createKafkaEventBus } from '../events/kafka/bus';
 import type { EventBus } from '../events/ports';
@@ -5,7 +6,14 @@ import type { Logger } from '../logging/logger';
 
 export interface ServiceEventBusOptions {
   readonly name: string;
-  readonly config: { readonly CSM_KAFKA_BROKERS?: readonly string[] | undefined; readonly CSM_KAFKA_CLIENT_ID?: string | undefined };
+  readonly config: {
+    readonly CSM_KAFKA_BROKERS?: readonly string[] | undefined;
+    readonly CSM_KAFKA_CLIENT_ID?: string | undefined;
+    readonly CSM_KAFKA_SSL?: boolean | undefined;
+    readonly CSM_KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
+    readonly CSM_KAFKA_SASL_USERNAME?: string | undefined;
+    readonly CSM_KAFKA_SASL_PASSWORD?: string | undefined;
+  };
   readonly logger: Logger;
   /** Embedded mode: the launcher's one in-process bus shared by every service (it owns and closes it). */
   readonly injected?: EventBus | undefined;
@@ -30,9 +38,16 @@ export function openServiceEventBus(options: ServiceEventBusOptions): EventBus {
   if (brokers === undefined || brokers.length === 0) {
     throw new ConfigError('Invalid configuration: CSM_KAFKA_BROKERS is required in cluster mode', ['CSM_KAFKA_BROKERS']);
   }
+  const c = options.config;
+  const sasl =
+    c.CSM_KAFKA_SASL_MECHANISM !== undefined && c.CSM_KAFKA_SASL_USERNAME !== undefined && c.CSM_KAFKA_SASL_PASSWORD !== undefined
+      ? // kafkajs types SASL as a union per mechanism; the three share this shape.
+        ({ mechanism: c.CSM_KAFKA_SASL_MECHANISM, username: c.CSM_KAFKA_SASL_USERNAME, password: c.CSM_KAFKA_SASL_PASSWORD } as SASLOptions)
+      : undefined;
   return createKafkaEventBus({
     brokers,
-    clientId: options.config.CSM_KAFKA_CLIENT_ID ?? `csm-${options.name}`,
+    clientId: c.CSM_KAFKA_CLIENT_ID ?? `csm-${options.name}`,
     logger: options.logger.child({ component: 'kafka' }),
+    kafkaConfig: { ...(c.CSM_KAFKA_SSL ? { ssl: true } : {}), ...(sasl ? { sasl } : {}) },
   });
 }
