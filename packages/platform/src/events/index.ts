@@ -21,6 +21,7 @@ export type { RetryPolicy } from './retry';
 export { DLQ_HEADER } from './delivery';
 export type { DeadLetterReason } from './delivery';
 export { OUTBOX_MIGRATION_SQL, outboxMigration, appendToOutbox, cleanupOutbox, countPendingOutbox } from './outbox';
+export { OUTBOX_INSERT_COLUMNS, outboxRow } from './outbox-row';
 export type { AppendOptions, OutboxCleanupOptions } from './outbox';
 export { createOutboxRelay } from './relay';
 export type { OutboxRelay, OutboxRelayOptions } from './relay';

@@ -8,6 +8,8 @@ export type { ClaimsMapping } from './claims';
 export { createJwtVerifier, bearerToken, DEFAULT_JWT_ALGORITHMS } from './jwt-verifier';
 export type { JwtVerifier, JwtVerifierOptions, JwtAlgorithm } from './jwt-verifier';
 export { createDevIssuer } from './dev-issuer';
+export { cachedVerifier } from './cached-verifier';
+export type { CachedVerifierOptions } from './cached-verifier';
 export type { DevIssuer, DevIssuerOptions, IssueRequest } from './dev-issuer';
 export { requireRole, requireScope, requireSelfOrRole, requirePartnerOrRole } from './authorize';
 export { KeyRing, keyRingFromEnv, fieldAad, generatePiiKey, PII_ENV } from './key-ring';

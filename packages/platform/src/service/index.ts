@@ -1,5 +1,5 @@
 // Building blocks a service's `service.ts` assembles (loaded after telemetry started: this pulls in grpc-js and pg).
-export { openServiceDb, type ServiceDbOptions } from './sql-store';
+export { migrateServiceDb, openServiceDb, type ServiceDbOptions } from './sql-store';
 export { serveGrpc, type ServeGrpcOptions } from './grpc-service';
 export { startService, type Closable, type StartServiceOptions } from './start-service';
 export { openServiceEventBus, type ServiceEventBusOptions } from './event-bus';

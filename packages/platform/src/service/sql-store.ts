@@ -28,3 +28,9 @@ export async function openServiceDb(options: ServiceDbOptions): Promise<SqlDb> {
     throw err;
   }
 }
+
+/** `--migrate-only`: open the database, apply the migrations (under the advisory lock), close. */
+export async function migrateServiceDb(options: ServiceDbOptions): Promise<void> {
+  const db = await openServiceDb(options);
+  await db.close();
+}

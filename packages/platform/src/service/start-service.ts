@@ -1,5 +1,6 @@
 import type { ServiceConfig } from '../config/service-config';
 import type { ServiceRegistration } from '../grpc/server';
+import type { VerifyToken } from '../grpc/auth-interceptor';
 import type { Logger } from '../logging/logger';
 import type { RunningService } from '../runtime/service-module';
 import { serveGrpc } from './grpc-service';
@@ -18,6 +19,8 @@ export interface StartServiceOptions<S> {
   readonly open: () => Promise<S & { readonly closables: readonly Closable[] }>;
   /** The gRPC services to serve over what `open` returned. */
   readonly register: (opened: S) => readonly ServiceRegistration[];
+  /** Verifies callers' bearer tokens (the security kit's JWT verifier); without it every call is ANONYMOUS. */
+  readonly verifyToken?: VerifyToken;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function startService<S>(options: StartServiceOptions<S>): Promise<
   };
   let server;
   try {
-    server = await serveGrpc({ name: options.name, config: options.config, logger: options.logger, services: options.register(opened) });
+    server = await serveGrpc({ name: options.name, config: options.config, logger: options.logger, services: options.register(opened), ...(options.verifyToken ? { verifyToken: options.verifyToken } : {}) });
   } catch (err) {
     await closeAll();
     throw err;

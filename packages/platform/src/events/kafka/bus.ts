@@ -30,6 +30,13 @@ export interface KafkaConsumerTuning {
   partitionsConsumedConcurrently?: number;
   /** How long subscribe() waits for the group join and first fetch. Default 60 s. */
   joinTimeoutMs?: number;
+  /**
+   * Offsets of handled messages are committed in batches: after this many messages or `commitIntervalMs`, whichever
+   * comes first, and on stop. Default 100 and 1 s. Safe because handlers are idempotent: a crash re-delivers at most the
+   * uncommitted handled messages, which the processed-events record turns into no-ops. 1 = commit after every message.
+   */
+  commitEveryMessages?: number;
+  commitIntervalMs?: number;
 }
 
 export interface KafkaEventBusOptions {
@@ -155,6 +162,10 @@ class KafkaSubscription implements Subscription {
   private readonly consumer: Consumer;
   private readonly abort = new AbortController();
   private stopping: Promise<void> | undefined;
+  /** Next offset to commit per topic-partition: handled, not yet committed. */
+  private readonly uncommitted = new Map<string, { topic: string; partition: number; offset: string }>();
+  private handledSinceCommit = 0;
+  private commitTimer: NodeJS.Timeout | undefined;
 
   constructor(
     kafka: Kafka,
@@ -248,12 +259,26 @@ class KafkaSubscription implements Subscription {
       // The original bytes go to the DLQ untouched, plus the dlq_* headers.
       await this.sendRaw(outcome.topic, [{ key: message.key, value: message.value, headers: { ...message.headers, ...outcome.headers } }]);
     }
+    this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(message.offset) + 1n).toString() });
+    this.handledSinceCommit += 1;
+    if (this.handledSinceCommit >= (this.tuning.commitEveryMessages ?? 100)) await this.commitHandled();
+    else this.commitTimer ??= setTimeout(() => void this.commitHandled(), this.tuning.commitIntervalMs ?? 1_000);
+  }
+
+  /** Commits the offsets of every handled message. A failure (typically a rebalance took the partition away) only
+   * means the new owner re-reads those messages, which the processed-events record makes no-ops. */
+  private async commitHandled(): Promise<void> {
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    if (this.uncommitted.size === 0) return;
+    const offsets = [...this.uncommitted.values()];
+    this.uncommitted.clear();
+    this.handledSinceCommit = 0;
     try {
-      await this.consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      await this.consumer.commitOffsets(offsets);
     } catch (err) {
-      // Typically a rebalance took the partition away: the new owner re-reads the message (a de-duplicated no-op).
       this.metrics?.onConsumerError?.({ groupId: this.groupId, error: err });
-      throw err;
+      this.logger.warn({ groupId: this.groupId, ...errorFields(err) }, 'offset commit failed; the messages will be re-delivered');
     }
   }
 
@@ -261,6 +286,7 @@ class KafkaSubscription implements Subscription {
     this.stopping ??= (async () => {
       this.abort.abort();
       try {
+        await this.commitHandled();
         await this.consumer.disconnect();
       } finally {
         this.onStopped();
