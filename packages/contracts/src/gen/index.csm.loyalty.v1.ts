@@ -11,4 +11,5 @@ export * from "./csm/loyalty/v1/events";
 export * from "./csm/loyalty/v1/redemption";
 export * from "./csm/loyalty/v1/loyalty_service";
 export * from "./csm/loyalty/v1/partner";
+export * from "./csm/loyalty/v1/partner_feed";
 export * from "./csm/loyalty/v1/partner_service";

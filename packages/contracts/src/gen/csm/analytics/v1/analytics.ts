@@ -38,6 +38,25 @@ export enum Kpi {
   KPI_MEMBER_COUNT = 12,
   KPI_MILES_EARNED = 13,
   KPI_MILES_BURNED = 14,
+  /**
+   * KPI_BACKLOG - Cases open (not resolved) at the end of the scope's time range (count;
+   * group by AGE_BUCKET for ageing).
+   */
+  KPI_BACKLOG = 15,
+  /** KPI_REOPEN_RATE - Resolved cases that were reopened / resolved cases, %. */
+  KPI_REOPEN_RATE = 16,
+  /** KPI_ON_TIME_PERFORMANCE - Operated flights arriving less than 15 minutes late / operated flights, %. */
+  KPI_ON_TIME_PERFORMANCE = 17,
+  /** KPI_DELAY_MINUTES - Arrival delay minutes of delayed flights (statistic: mean, median, p90). */
+  KPI_DELAY_MINUTES = 18,
+  KPI_MILES_EXPIRED = 19,
+  /**
+   * KPI_NET_SENTIMENT - (positive - negative) / analysed texts x 100, over survey comments and
+   * complaint text.
+   */
+  KPI_NET_SENTIMENT = 20,
+  /** KPI_PASSENGERS_CARRIED - Passengers carried on operated flights (the complaint-rate denominator). */
+  KPI_PASSENGERS_CARRIED = 21,
   UNRECOGNIZED = -1,
 }
 
@@ -88,6 +107,27 @@ export function kpiFromJSON(object: any): Kpi {
     case 14:
     case "KPI_MILES_BURNED":
       return Kpi.KPI_MILES_BURNED;
+    case 15:
+    case "KPI_BACKLOG":
+      return Kpi.KPI_BACKLOG;
+    case 16:
+    case "KPI_REOPEN_RATE":
+      return Kpi.KPI_REOPEN_RATE;
+    case 17:
+    case "KPI_ON_TIME_PERFORMANCE":
+      return Kpi.KPI_ON_TIME_PERFORMANCE;
+    case 18:
+    case "KPI_DELAY_MINUTES":
+      return Kpi.KPI_DELAY_MINUTES;
+    case 19:
+    case "KPI_MILES_EXPIRED":
+      return Kpi.KPI_MILES_EXPIRED;
+    case 20:
+    case "KPI_NET_SENTIMENT":
+      return Kpi.KPI_NET_SENTIMENT;
+    case 21:
+    case "KPI_PASSENGERS_CARRIED":
+      return Kpi.KPI_PASSENGERS_CARRIED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -127,7 +167,72 @@ export function kpiToJSON(object: Kpi): string {
       return "KPI_MILES_EARNED";
     case Kpi.KPI_MILES_BURNED:
       return "KPI_MILES_BURNED";
+    case Kpi.KPI_BACKLOG:
+      return "KPI_BACKLOG";
+    case Kpi.KPI_REOPEN_RATE:
+      return "KPI_REOPEN_RATE";
+    case Kpi.KPI_ON_TIME_PERFORMANCE:
+      return "KPI_ON_TIME_PERFORMANCE";
+    case Kpi.KPI_DELAY_MINUTES:
+      return "KPI_DELAY_MINUTES";
+    case Kpi.KPI_MILES_EXPIRED:
+      return "KPI_MILES_EXPIRED";
+    case Kpi.KPI_NET_SENTIMENT:
+      return "KPI_NET_SENTIMENT";
+    case Kpi.KPI_PASSENGERS_CARRIED:
+      return "KPI_PASSENGERS_CARRIED";
     case Kpi.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/**
+ * Which statistic of a distribution KPI (first-response time, handling time,
+ * delay minutes) to return. Percentiles use linear interpolation between the
+ * closest ranks (PostgreSQL percentile_cont, "R-7").
+ */
+export enum Statistic {
+  STATISTIC_UNSPECIFIED = 0,
+  /** STATISTIC_MEDIAN - Default for distribution KPIs. */
+  STATISTIC_MEDIAN = 1,
+  STATISTIC_P90 = 2,
+  STATISTIC_MEAN = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function statisticFromJSON(object: any): Statistic {
+  switch (object) {
+    case 0:
+    case "STATISTIC_UNSPECIFIED":
+      return Statistic.STATISTIC_UNSPECIFIED;
+    case 1:
+    case "STATISTIC_MEDIAN":
+      return Statistic.STATISTIC_MEDIAN;
+    case 2:
+    case "STATISTIC_P90":
+      return Statistic.STATISTIC_P90;
+    case 3:
+    case "STATISTIC_MEAN":
+      return Statistic.STATISTIC_MEAN;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Statistic.UNRECOGNIZED;
+  }
+}
+
+export function statisticToJSON(object: Statistic): string {
+  switch (object) {
+    case Statistic.STATISTIC_UNSPECIFIED:
+      return "STATISTIC_UNSPECIFIED";
+    case Statistic.STATISTIC_MEDIAN:
+      return "STATISTIC_MEDIAN";
+    case Statistic.STATISTIC_P90:
+      return "STATISTIC_P90";
+    case Statistic.STATISTIC_MEAN:
+      return "STATISTIC_MEAN";
+    case Statistic.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -157,6 +262,8 @@ export enum Dimension {
   DIMENSION_TEAM = 10,
   /** DIMENSION_CUSTOMER_GRADE - Values: CustomerGrade enum names. */
   DIMENSION_CUSTOMER_GRADE = 11,
+  /** DIMENSION_AGE_BUCKET - Backlog ageing buckets: "0-24h", "24-48h", "48-72h", "72h+". */
+  DIMENSION_AGE_BUCKET = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -198,6 +305,9 @@ export function dimensionFromJSON(object: any): Dimension {
     case 11:
     case "DIMENSION_CUSTOMER_GRADE":
       return Dimension.DIMENSION_CUSTOMER_GRADE;
+    case 12:
+    case "DIMENSION_AGE_BUCKET":
+      return Dimension.DIMENSION_AGE_BUCKET;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -231,6 +341,8 @@ export function dimensionToJSON(object: Dimension): string {
       return "DIMENSION_TEAM";
     case Dimension.DIMENSION_CUSTOMER_GRADE:
       return "DIMENSION_CUSTOMER_GRADE";
+    case Dimension.DIMENSION_AGE_BUCKET:
+      return "DIMENSION_AGE_BUCKET";
     case Dimension.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -541,6 +653,8 @@ export enum ExportDataset {
   EXPORT_DATASET_ALERTS = 2,
   EXPORT_DATASET_CHURN_RISKS = 3,
   EXPORT_DATASET_SEGMENTS = 4,
+  /** EXPORT_DATASET_KPI - One KPI query (QueryKpi with group_by). */
+  EXPORT_DATASET_KPI = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -561,6 +675,9 @@ export function exportDatasetFromJSON(object: any): ExportDataset {
     case 4:
     case "EXPORT_DATASET_SEGMENTS":
       return ExportDataset.EXPORT_DATASET_SEGMENTS;
+    case 5:
+    case "EXPORT_DATASET_KPI":
+      return ExportDataset.EXPORT_DATASET_KPI;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -580,6 +697,8 @@ export function exportDatasetToJSON(object: ExportDataset): string {
       return "EXPORT_DATASET_CHURN_RISKS";
     case ExportDataset.EXPORT_DATASET_SEGMENTS:
       return "EXPORT_DATASET_SEGMENTS";
+    case ExportDataset.EXPORT_DATASET_KPI:
+      return "EXPORT_DATASET_KPI";
     case ExportDataset.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -606,6 +725,15 @@ export interface SeriesPoint {
   periodStartDate: string;
   value: number;
   sampleSize: number;
+  /**
+   * Change against the same period one week earlier, % (unset when that
+   * period has no data or a zero value).
+   */
+  weekOverWeekChangePct?:
+    | number
+    | undefined;
+  /** Mean of the values of the last N periods with data, this one included. */
+  movingAverage?: number | undefined;
 }
 
 /** An early warning raised by a rule over the event-fed warehouse. */
@@ -649,7 +777,12 @@ export interface ChurnRisk {
   level: RiskLevel;
   factors: RiskFactor[];
   recommendedIntervention: Intervention;
-  computeTime?: Date | undefined;
+  computeTime?:
+    | Date
+    | undefined;
+  /** Gold/platinum tier, VIP grade, or miles earned over the value threshold. */
+  highValue: boolean;
+  segmentId: string;
 }
 
 /** A passenger cluster / segment. */
@@ -660,7 +793,30 @@ export interface Segment {
   size: number;
   /** Human-readable definition ("age 25-40, >= 6 trips/yr, PEK-SHA"). */
   definition: string;
-  updateTime?: Date | undefined;
+  updateTime?:
+    | Date
+    | undefined;
+  /**
+   * Centroid profile (RFM): days since last activity, flights and miles
+   * earned over the feature window.
+   */
+  meanRecencyDays: number;
+  meanFrequency: number;
+  meanMonetaryMiles: number;
+}
+
+/** Progress of one projection consumer (one per consumed topic). */
+export interface ProjectionConsumer {
+  /**
+   * Consumer group, e.g. "analytics.cases.1a2b3c4d.g3" (topic, warehouse
+   * installation, projection generation).
+   */
+  consumer: string;
+  topic: string;
+  eventsApplied: number;
+  /** CloudEvents time of the last applied event. */
+  lastEventTime?: Date | undefined;
+  lastApplyTime?: Date | undefined;
 }
 
 /** Reusable query part: time range, filters, zone for bucketing. */
@@ -862,7 +1018,7 @@ export const KpiValue: MessageFns<KpiValue> = {
 };
 
 function createBaseSeriesPoint(): SeriesPoint {
-  return { periodStartDate: "", value: 0, sampleSize: 0 };
+  return { periodStartDate: "", value: 0, sampleSize: 0, weekOverWeekChangePct: undefined, movingAverage: undefined };
 }
 
 export const SeriesPoint: MessageFns<SeriesPoint> = {
@@ -875,6 +1031,12 @@ export const SeriesPoint: MessageFns<SeriesPoint> = {
     }
     if (message.sampleSize !== 0) {
       writer.uint32(24).int64(message.sampleSize);
+    }
+    if (message.weekOverWeekChangePct !== undefined) {
+      writer.uint32(33).double(message.weekOverWeekChangePct);
+    }
+    if (message.movingAverage !== undefined) {
+      writer.uint32(41).double(message.movingAverage);
     }
     return writer;
   },
@@ -916,6 +1078,22 @@ export const SeriesPoint: MessageFns<SeriesPoint> = {
             message.sampleSize = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.weekOverWeekChangePct = reader.double();
+            continue;
+          }
+          case 5: {
+            if (tag !== 41) {
+              break;
+            }
+
+            message.movingAverage = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -941,6 +1119,16 @@ export const SeriesPoint: MessageFns<SeriesPoint> = {
         : isSet(object.sample_size)
         ? globalThis.Number(object.sample_size)
         : 0,
+      weekOverWeekChangePct: isSet(object.weekOverWeekChangePct)
+        ? globalThis.Number(object.weekOverWeekChangePct)
+        : isSet(object.week_over_week_change_pct)
+        ? globalThis.Number(object.week_over_week_change_pct)
+        : undefined,
+      movingAverage: isSet(object.movingAverage)
+        ? globalThis.Number(object.movingAverage)
+        : isSet(object.moving_average)
+        ? globalThis.Number(object.moving_average)
+        : undefined,
     };
   },
 
@@ -955,6 +1143,12 @@ export const SeriesPoint: MessageFns<SeriesPoint> = {
     if (message.sampleSize !== 0) {
       obj.sampleSize = Math.round(message.sampleSize);
     }
+    if (message.weekOverWeekChangePct !== undefined) {
+      obj.weekOverWeekChangePct = floatToJson(message.weekOverWeekChangePct);
+    }
+    if (message.movingAverage !== undefined) {
+      obj.movingAverage = floatToJson(message.movingAverage);
+    }
     return obj;
   },
 
@@ -966,6 +1160,8 @@ export const SeriesPoint: MessageFns<SeriesPoint> = {
     message.periodStartDate = object.periodStartDate ?? "";
     message.value = object.value ?? 0;
     message.sampleSize = object.sampleSize ?? 0;
+    message.weekOverWeekChangePct = object.weekOverWeekChangePct ?? undefined;
+    message.movingAverage = object.movingAverage ?? undefined;
     return message;
   },
 };
@@ -1405,7 +1601,16 @@ export const RiskFactor: MessageFns<RiskFactor> = {
 };
 
 function createBaseChurnRisk(): ChurnRisk {
-  return { passengerId: "", score: 0, level: 0, factors: [], recommendedIntervention: 0, computeTime: undefined };
+  return {
+    passengerId: "",
+    score: 0,
+    level: 0,
+    factors: [],
+    recommendedIntervention: 0,
+    computeTime: undefined,
+    highValue: false,
+    segmentId: "",
+  };
 }
 
 export const ChurnRisk: MessageFns<ChurnRisk> = {
@@ -1427,6 +1632,12 @@ export const ChurnRisk: MessageFns<ChurnRisk> = {
     }
     if (message.computeTime !== undefined) {
       Timestamp.encode(toTimestamp(message.computeTime), writer.uint32(50).fork()).join();
+    }
+    if (message.highValue !== false) {
+      writer.uint32(56).bool(message.highValue);
+    }
+    if (message.segmentId !== "") {
+      writer.uint32(66).string(message.segmentId);
     }
     return writer;
   },
@@ -1492,6 +1703,22 @@ export const ChurnRisk: MessageFns<ChurnRisk> = {
             message.computeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.highValue = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.segmentId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1524,6 +1751,16 @@ export const ChurnRisk: MessageFns<ChurnRisk> = {
         : isSet(object.compute_time)
         ? fromJsonTimestamp(object.compute_time)
         : undefined,
+      highValue: isSet(object.highValue)
+        ? globalThis.Boolean(object.highValue)
+        : isSet(object.high_value)
+        ? globalThis.Boolean(object.high_value)
+        : false,
+      segmentId: isSet(object.segmentId)
+        ? globalThis.String(object.segmentId)
+        : isSet(object.segment_id)
+        ? globalThis.String(object.segment_id)
+        : "",
     };
   },
 
@@ -1547,6 +1784,12 @@ export const ChurnRisk: MessageFns<ChurnRisk> = {
     if (message.computeTime !== undefined) {
       obj.computeTime = message.computeTime.toISOString();
     }
+    if (message.highValue !== false) {
+      obj.highValue = message.highValue;
+    }
+    if (message.segmentId !== "") {
+      obj.segmentId = message.segmentId;
+    }
     return obj;
   },
 
@@ -1561,12 +1804,24 @@ export const ChurnRisk: MessageFns<ChurnRisk> = {
     message.factors = object.factors?.map((e) => RiskFactor.fromPartial(e)) || [];
     message.recommendedIntervention = object.recommendedIntervention ?? 0;
     message.computeTime = object.computeTime ?? undefined;
+    message.highValue = object.highValue ?? false;
+    message.segmentId = object.segmentId ?? "";
     return message;
   },
 };
 
 function createBaseSegment(): Segment {
-  return { id: "", name: "", description: "", size: 0, definition: "", updateTime: undefined };
+  return {
+    id: "",
+    name: "",
+    description: "",
+    size: 0,
+    definition: "",
+    updateTime: undefined,
+    meanRecencyDays: 0,
+    meanFrequency: 0,
+    meanMonetaryMiles: 0,
+  };
 }
 
 export const Segment: MessageFns<Segment> = {
@@ -1588,6 +1843,15 @@ export const Segment: MessageFns<Segment> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(50).fork()).join();
+    }
+    if (message.meanRecencyDays !== 0) {
+      writer.uint32(57).double(message.meanRecencyDays);
+    }
+    if (message.meanFrequency !== 0) {
+      writer.uint32(65).double(message.meanFrequency);
+    }
+    if (message.meanMonetaryMiles !== 0) {
+      writer.uint32(73).double(message.meanMonetaryMiles);
     }
     return writer;
   },
@@ -1653,6 +1917,30 @@ export const Segment: MessageFns<Segment> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 57) {
+              break;
+            }
+
+            message.meanRecencyDays = reader.double();
+            continue;
+          }
+          case 8: {
+            if (tag !== 65) {
+              break;
+            }
+
+            message.meanFrequency = reader.double();
+            continue;
+          }
+          case 9: {
+            if (tag !== 73) {
+              break;
+            }
+
+            message.meanMonetaryMiles = reader.double();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1677,6 +1965,21 @@ export const Segment: MessageFns<Segment> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      meanRecencyDays: isSet(object.meanRecencyDays)
+        ? globalThis.Number(object.meanRecencyDays)
+        : isSet(object.mean_recency_days)
+        ? globalThis.Number(object.mean_recency_days)
+        : 0,
+      meanFrequency: isSet(object.meanFrequency)
+        ? globalThis.Number(object.meanFrequency)
+        : isSet(object.mean_frequency)
+        ? globalThis.Number(object.mean_frequency)
+        : 0,
+      meanMonetaryMiles: isSet(object.meanMonetaryMiles)
+        ? globalThis.Number(object.meanMonetaryMiles)
+        : isSet(object.mean_monetary_miles)
+        ? globalThis.Number(object.mean_monetary_miles)
+        : 0,
     };
   },
 
@@ -1700,6 +2003,15 @@ export const Segment: MessageFns<Segment> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.meanRecencyDays !== 0) {
+      obj.meanRecencyDays = floatToJson(message.meanRecencyDays);
+    }
+    if (message.meanFrequency !== 0) {
+      obj.meanFrequency = floatToJson(message.meanFrequency);
+    }
+    if (message.meanMonetaryMiles !== 0) {
+      obj.meanMonetaryMiles = floatToJson(message.meanMonetaryMiles);
+    }
     return obj;
   },
 
@@ -1714,6 +2026,154 @@ export const Segment: MessageFns<Segment> = {
     message.size = object.size ?? 0;
     message.definition = object.definition ?? "";
     message.updateTime = object.updateTime ?? undefined;
+    message.meanRecencyDays = object.meanRecencyDays ?? 0;
+    message.meanFrequency = object.meanFrequency ?? 0;
+    message.meanMonetaryMiles = object.meanMonetaryMiles ?? 0;
+    return message;
+  },
+};
+
+function createBaseProjectionConsumer(): ProjectionConsumer {
+  return { consumer: "", topic: "", eventsApplied: 0, lastEventTime: undefined, lastApplyTime: undefined };
+}
+
+export const ProjectionConsumer: MessageFns<ProjectionConsumer> = {
+  encode(message: ProjectionConsumer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.consumer !== "") {
+      writer.uint32(10).string(message.consumer);
+    }
+    if (message.topic !== "") {
+      writer.uint32(18).string(message.topic);
+    }
+    if (message.eventsApplied !== 0) {
+      writer.uint32(24).int64(message.eventsApplied);
+    }
+    if (message.lastEventTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastEventTime), writer.uint32(34).fork()).join();
+    }
+    if (message.lastApplyTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastApplyTime), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ProjectionConsumer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseProjectionConsumer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.consumer = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.eventsApplied = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.lastEventTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lastApplyTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ProjectionConsumer {
+    return {
+      consumer: isSet(object.consumer) ? globalThis.String(object.consumer) : "",
+      topic: isSet(object.topic) ? globalThis.String(object.topic) : "",
+      eventsApplied: isSet(object.eventsApplied)
+        ? globalThis.Number(object.eventsApplied)
+        : isSet(object.events_applied)
+        ? globalThis.Number(object.events_applied)
+        : 0,
+      lastEventTime: isSet(object.lastEventTime)
+        ? fromJsonTimestamp(object.lastEventTime)
+        : isSet(object.last_event_time)
+        ? fromJsonTimestamp(object.last_event_time)
+        : undefined,
+      lastApplyTime: isSet(object.lastApplyTime)
+        ? fromJsonTimestamp(object.lastApplyTime)
+        : isSet(object.last_apply_time)
+        ? fromJsonTimestamp(object.last_apply_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ProjectionConsumer): unknown {
+    const obj: any = {};
+    if (message.consumer !== "") {
+      obj.consumer = message.consumer;
+    }
+    if (message.topic !== "") {
+      obj.topic = message.topic;
+    }
+    if (message.eventsApplied !== 0) {
+      obj.eventsApplied = Math.round(message.eventsApplied);
+    }
+    if (message.lastEventTime !== undefined) {
+      obj.lastEventTime = message.lastEventTime.toISOString();
+    }
+    if (message.lastApplyTime !== undefined) {
+      obj.lastApplyTime = message.lastApplyTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ProjectionConsumer>, I>>(base?: I): ProjectionConsumer {
+    return ProjectionConsumer.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ProjectionConsumer>, I>>(object: I): ProjectionConsumer {
+    const message = createBaseProjectionConsumer();
+    message.consumer = object.consumer ?? "";
+    message.topic = object.topic ?? "";
+    message.eventsApplied = object.eventsApplied ?? 0;
+    message.lastEventTime = object.lastEventTime ?? undefined;
+    message.lastApplyTime = object.lastApplyTime ?? undefined;
     return message;
   },
 };

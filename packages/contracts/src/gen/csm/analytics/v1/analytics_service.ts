@@ -21,7 +21,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { PageRequest, PageResponse } from "../../common/v1/page";
-import { TimeRange } from "../../common/v1/time";
+import { DateRange, TimeRange } from "../../common/v1/time";
 import {
   Alert,
   AlertKind,
@@ -48,11 +48,15 @@ import {
   KpiScope,
   kpiToJSON,
   KpiValue,
+  ProjectionConsumer,
   RiskLevel,
   riskLevelFromJSON,
   riskLevelToJSON,
   Segment,
   SeriesPoint,
+  Statistic,
+  statisticFromJSON,
+  statisticToJSON,
 } from "./analytics";
 
 export interface QueryKpiRequest {
@@ -62,6 +66,8 @@ export interface QueryKpiRequest {
     | undefined;
   /** Empty for one overall value. */
   groupBy: Dimension[];
+  /** Distribution KPIs only; default median. */
+  statistic: Statistic;
 }
 
 export interface QueryKpiResponse {
@@ -75,6 +81,9 @@ export interface QueryKpiSeriesRequest {
   kpi: Kpi;
   scope?: KpiScope | undefined;
   granularity: Granularity;
+  statistic: Statistic;
+  /** Periods in each moving average; 0 = default (7 daily, 4 weekly, 3 monthly). */
+  movingAveragePeriods: number;
 }
 
 export interface QueryKpiSeriesResponse {
@@ -121,7 +130,11 @@ export interface ListChurnRisksRequest {
   /** Lowest level included; UNSPECIFIED means all. */
   minLevel: RiskLevel;
   segmentId: string;
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /** Only high-value passengers (the intervention list). */
+  highValueOnly: boolean;
 }
 
 export interface ListChurnRisksResponse {
@@ -152,7 +165,12 @@ export interface ExportCsvRequest {
   kpi: Kpi;
   granularity: Granularity;
   /** Time range and filters (all datasets where meaningful). */
-  scope?: KpiScope | undefined;
+  scope?:
+    | KpiScope
+    | undefined;
+  /** For KPI. */
+  groupBy: Dimension[];
+  statistic: Statistic;
 }
 
 export interface ExportCsvResponse {
@@ -163,8 +181,46 @@ export interface ExportCsvResponse {
   fileName: string;
 }
 
+export interface RebuildProjectionsRequest {
+}
+
+export interface RebuildProjectionsResponse {
+  /** The new projection generation (its consumer groups end in ".g<N>"). */
+  generation: number;
+}
+
+export interface GetProjectionStatusRequest {
+}
+
+export interface GetProjectionStatusResponse {
+  generation: number;
+  consumers: ProjectionConsumer[];
+}
+
+export interface EvaluateAlertsRequest {
+  /**
+   * Business dates (in the service's time zone) to evaluate, inclusive;
+   * empty means yesterday and today.
+   */
+  dates?: DateRange | undefined;
+}
+
+export interface EvaluateAlertsResponse {
+  /** Alerts newly raised by this run (already raised ones are not repeated). */
+  raised: Alert[];
+}
+
+export interface RunSegmentationRequest {
+}
+
+export interface RunSegmentationResponse {
+  segments: Segment[];
+  /** Passengers clustered. */
+  passengers: number;
+}
+
 function createBaseQueryKpiRequest(): QueryKpiRequest {
-  return { kpi: 0, scope: undefined, groupBy: [] };
+  return { kpi: 0, scope: undefined, groupBy: [], statistic: 0 };
 }
 
 export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
@@ -181,6 +237,9 @@ export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
         writer.int32(v);
       }
       writer.join();
+    }
+    if (message.statistic !== 0) {
+      writer.uint32(32).int32(message.statistic);
     }
     return writer;
   },
@@ -232,6 +291,14 @@ export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
 
             break;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.statistic = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -253,6 +320,7 @@ export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
         : globalThis.Array.isArray(object?.group_by)
         ? object.group_by.map((e: any) => dimensionFromJSON(e))
         : [],
+      statistic: isSet(object.statistic) ? statisticFromJSON(object.statistic) : 0,
     };
   },
 
@@ -267,6 +335,9 @@ export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
     if (message.groupBy?.length) {
       obj.groupBy = message.groupBy.map((e) => dimensionToJSON(e));
     }
+    if (message.statistic !== 0) {
+      obj.statistic = statisticToJSON(message.statistic);
+    }
     return obj;
   },
 
@@ -280,6 +351,7 @@ export const QueryKpiRequest: MessageFns<QueryKpiRequest> = {
       ? KpiScope.fromPartial(object.scope)
       : undefined;
     message.groupBy = object.groupBy?.map((e) => e) || [];
+    message.statistic = object.statistic ?? 0;
     return message;
   },
 };
@@ -386,7 +458,7 @@ export const QueryKpiResponse: MessageFns<QueryKpiResponse> = {
 };
 
 function createBaseQueryKpiSeriesRequest(): QueryKpiSeriesRequest {
-  return { kpi: 0, scope: undefined, granularity: 0 };
+  return { kpi: 0, scope: undefined, granularity: 0, statistic: 0, movingAveragePeriods: 0 };
 }
 
 export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
@@ -399,6 +471,12 @@ export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
     }
     if (message.granularity !== 0) {
       writer.uint32(24).int32(message.granularity);
+    }
+    if (message.statistic !== 0) {
+      writer.uint32(32).int32(message.statistic);
+    }
+    if (message.movingAveragePeriods !== 0) {
+      writer.uint32(40).int32(message.movingAveragePeriods);
     }
     return writer;
   },
@@ -440,6 +518,22 @@ export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
             message.granularity = reader.int32() as any;
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.statistic = reader.int32() as any;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.movingAveragePeriods = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -457,6 +551,12 @@ export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
       kpi: isSet(object.kpi) ? kpiFromJSON(object.kpi) : 0,
       scope: isSet(object.scope) ? KpiScope.fromJSON(object.scope) : undefined,
       granularity: isSet(object.granularity) ? granularityFromJSON(object.granularity) : 0,
+      statistic: isSet(object.statistic) ? statisticFromJSON(object.statistic) : 0,
+      movingAveragePeriods: isSet(object.movingAveragePeriods)
+        ? globalThis.Number(object.movingAveragePeriods)
+        : isSet(object.moving_average_periods)
+        ? globalThis.Number(object.moving_average_periods)
+        : 0,
     };
   },
 
@@ -471,6 +571,12 @@ export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
     if (message.granularity !== 0) {
       obj.granularity = granularityToJSON(message.granularity);
     }
+    if (message.statistic !== 0) {
+      obj.statistic = statisticToJSON(message.statistic);
+    }
+    if (message.movingAveragePeriods !== 0) {
+      obj.movingAveragePeriods = Math.round(message.movingAveragePeriods);
+    }
     return obj;
   },
 
@@ -484,6 +590,8 @@ export const QueryKpiSeriesRequest: MessageFns<QueryKpiSeriesRequest> = {
       ? KpiScope.fromPartial(object.scope)
       : undefined;
     message.granularity = object.granularity ?? 0;
+    message.statistic = object.statistic ?? 0;
+    message.movingAveragePeriods = object.movingAveragePeriods ?? 0;
     return message;
   },
 };
@@ -1182,7 +1290,7 @@ export const GetChurnRiskResponse: MessageFns<GetChurnRiskResponse> = {
 };
 
 function createBaseListChurnRisksRequest(): ListChurnRisksRequest {
-  return { minLevel: 0, segmentId: "", page: undefined };
+  return { minLevel: 0, segmentId: "", page: undefined, highValueOnly: false };
 }
 
 export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
@@ -1195,6 +1303,9 @@ export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(26).fork()).join();
+    }
+    if (message.highValueOnly !== false) {
+      writer.uint32(32).bool(message.highValueOnly);
     }
     return writer;
   },
@@ -1236,6 +1347,14 @@ export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.highValueOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1261,6 +1380,11 @@ export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
         ? globalThis.String(object.segment_id)
         : "",
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      highValueOnly: isSet(object.highValueOnly)
+        ? globalThis.Boolean(object.highValueOnly)
+        : isSet(object.high_value_only)
+        ? globalThis.Boolean(object.high_value_only)
+        : false,
     };
   },
 
@@ -1275,6 +1399,9 @@ export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
     }
+    if (message.highValueOnly !== false) {
+      obj.highValueOnly = message.highValueOnly;
+    }
     return obj;
   },
 
@@ -1288,6 +1415,7 @@ export const ListChurnRisksRequest: MessageFns<ListChurnRisksRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.highValueOnly = object.highValueOnly ?? false;
     return message;
   },
 };
@@ -1682,7 +1810,7 @@ export const GetSegmentResponse: MessageFns<GetSegmentResponse> = {
 };
 
 function createBaseExportCsvRequest(): ExportCsvRequest {
-  return { dataset: 0, kpi: 0, granularity: 0, scope: undefined };
+  return { dataset: 0, kpi: 0, granularity: 0, scope: undefined, groupBy: [], statistic: 0 };
 }
 
 export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
@@ -1698,6 +1826,16 @@ export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
     }
     if (message.scope !== undefined) {
       KpiScope.encode(message.scope, writer.uint32(34).fork()).join();
+    }
+    if (message.groupBy.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.groupBy) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.statistic !== 0) {
+      writer.uint32(48).int32(message.statistic);
     }
     return writer;
   },
@@ -1747,6 +1885,32 @@ export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
             message.scope = KpiScope.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag === 40) {
+              message.groupBy.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.groupBy.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.statistic = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1765,6 +1929,12 @@ export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
       kpi: isSet(object.kpi) ? kpiFromJSON(object.kpi) : 0,
       granularity: isSet(object.granularity) ? granularityFromJSON(object.granularity) : 0,
       scope: isSet(object.scope) ? KpiScope.fromJSON(object.scope) : undefined,
+      groupBy: globalThis.Array.isArray(object?.groupBy)
+        ? object.groupBy.map((e: any) => dimensionFromJSON(e))
+        : globalThis.Array.isArray(object?.group_by)
+        ? object.group_by.map((e: any) => dimensionFromJSON(e))
+        : [],
+      statistic: isSet(object.statistic) ? statisticFromJSON(object.statistic) : 0,
     };
   },
 
@@ -1782,6 +1952,12 @@ export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
     if (message.scope !== undefined) {
       obj.scope = KpiScope.toJSON(message.scope);
     }
+    if (message.groupBy?.length) {
+      obj.groupBy = message.groupBy.map((e) => dimensionToJSON(e));
+    }
+    if (message.statistic !== 0) {
+      obj.statistic = statisticToJSON(message.statistic);
+    }
     return obj;
   },
 
@@ -1796,6 +1972,8 @@ export const ExportCsvRequest: MessageFns<ExportCsvRequest> = {
     message.scope = (object.scope !== undefined && object.scope !== null)
       ? KpiScope.fromPartial(object.scope)
       : undefined;
+    message.groupBy = object.groupBy?.map((e) => e) || [];
+    message.statistic = object.statistic ?? 0;
     return message;
   },
 };
@@ -1909,6 +2087,537 @@ export const ExportCsvResponse: MessageFns<ExportCsvResponse> = {
   },
 };
 
+function createBaseRebuildProjectionsRequest(): RebuildProjectionsRequest {
+  return {};
+}
+
+export const RebuildProjectionsRequest: MessageFns<RebuildProjectionsRequest> = {
+  encode(_: RebuildProjectionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RebuildProjectionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRebuildProjectionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RebuildProjectionsRequest {
+    return {};
+  },
+
+  toJSON(_: RebuildProjectionsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RebuildProjectionsRequest>, I>>(base?: I): RebuildProjectionsRequest {
+    return RebuildProjectionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RebuildProjectionsRequest>, I>>(_: I): RebuildProjectionsRequest {
+    const message = createBaseRebuildProjectionsRequest();
+    return message;
+  },
+};
+
+function createBaseRebuildProjectionsResponse(): RebuildProjectionsResponse {
+  return { generation: 0 };
+}
+
+export const RebuildProjectionsResponse: MessageFns<RebuildProjectionsResponse> = {
+  encode(message: RebuildProjectionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.generation !== 0) {
+      writer.uint32(8).int32(message.generation);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RebuildProjectionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRebuildProjectionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.generation = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RebuildProjectionsResponse {
+    return { generation: isSet(object.generation) ? globalThis.Number(object.generation) : 0 };
+  },
+
+  toJSON(message: RebuildProjectionsResponse): unknown {
+    const obj: any = {};
+    if (message.generation !== 0) {
+      obj.generation = Math.round(message.generation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RebuildProjectionsResponse>, I>>(base?: I): RebuildProjectionsResponse {
+    return RebuildProjectionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RebuildProjectionsResponse>, I>>(object: I): RebuildProjectionsResponse {
+    const message = createBaseRebuildProjectionsResponse();
+    message.generation = object.generation ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetProjectionStatusRequest(): GetProjectionStatusRequest {
+  return {};
+}
+
+export const GetProjectionStatusRequest: MessageFns<GetProjectionStatusRequest> = {
+  encode(_: GetProjectionStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProjectionStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProjectionStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetProjectionStatusRequest {
+    return {};
+  },
+
+  toJSON(_: GetProjectionStatusRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProjectionStatusRequest>, I>>(base?: I): GetProjectionStatusRequest {
+    return GetProjectionStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProjectionStatusRequest>, I>>(_: I): GetProjectionStatusRequest {
+    const message = createBaseGetProjectionStatusRequest();
+    return message;
+  },
+};
+
+function createBaseGetProjectionStatusResponse(): GetProjectionStatusResponse {
+  return { generation: 0, consumers: [] };
+}
+
+export const GetProjectionStatusResponse: MessageFns<GetProjectionStatusResponse> = {
+  encode(message: GetProjectionStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.generation !== 0) {
+      writer.uint32(8).int32(message.generation);
+    }
+    for (const v of message.consumers) {
+      ProjectionConsumer.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetProjectionStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetProjectionStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.generation = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.consumers.push(ProjectionConsumer.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetProjectionStatusResponse {
+    return {
+      generation: isSet(object.generation) ? globalThis.Number(object.generation) : 0,
+      consumers: globalThis.Array.isArray(object?.consumers)
+        ? object.consumers.map((e: any) => ProjectionConsumer.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetProjectionStatusResponse): unknown {
+    const obj: any = {};
+    if (message.generation !== 0) {
+      obj.generation = Math.round(message.generation);
+    }
+    if (message.consumers?.length) {
+      obj.consumers = message.consumers.map((e) => ProjectionConsumer.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetProjectionStatusResponse>, I>>(base?: I): GetProjectionStatusResponse {
+    return GetProjectionStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetProjectionStatusResponse>, I>>(object: I): GetProjectionStatusResponse {
+    const message = createBaseGetProjectionStatusResponse();
+    message.generation = object.generation ?? 0;
+    message.consumers = object.consumers?.map((e) => ProjectionConsumer.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEvaluateAlertsRequest(): EvaluateAlertsRequest {
+  return { dates: undefined };
+}
+
+export const EvaluateAlertsRequest: MessageFns<EvaluateAlertsRequest> = {
+  encode(message: EvaluateAlertsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dates !== undefined) {
+      DateRange.encode(message.dates, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EvaluateAlertsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEvaluateAlertsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dates = DateRange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EvaluateAlertsRequest {
+    return { dates: isSet(object.dates) ? DateRange.fromJSON(object.dates) : undefined };
+  },
+
+  toJSON(message: EvaluateAlertsRequest): unknown {
+    const obj: any = {};
+    if (message.dates !== undefined) {
+      obj.dates = DateRange.toJSON(message.dates);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EvaluateAlertsRequest>, I>>(base?: I): EvaluateAlertsRequest {
+    return EvaluateAlertsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EvaluateAlertsRequest>, I>>(object: I): EvaluateAlertsRequest {
+    const message = createBaseEvaluateAlertsRequest();
+    message.dates = (object.dates !== undefined && object.dates !== null)
+      ? DateRange.fromPartial(object.dates)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseEvaluateAlertsResponse(): EvaluateAlertsResponse {
+  return { raised: [] };
+}
+
+export const EvaluateAlertsResponse: MessageFns<EvaluateAlertsResponse> = {
+  encode(message: EvaluateAlertsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.raised) {
+      Alert.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EvaluateAlertsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEvaluateAlertsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.raised.push(Alert.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EvaluateAlertsResponse {
+    return { raised: globalThis.Array.isArray(object?.raised) ? object.raised.map((e: any) => Alert.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: EvaluateAlertsResponse): unknown {
+    const obj: any = {};
+    if (message.raised?.length) {
+      obj.raised = message.raised.map((e) => Alert.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EvaluateAlertsResponse>, I>>(base?: I): EvaluateAlertsResponse {
+    return EvaluateAlertsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EvaluateAlertsResponse>, I>>(object: I): EvaluateAlertsResponse {
+    const message = createBaseEvaluateAlertsResponse();
+    message.raised = object.raised?.map((e) => Alert.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRunSegmentationRequest(): RunSegmentationRequest {
+  return {};
+}
+
+export const RunSegmentationRequest: MessageFns<RunSegmentationRequest> = {
+  encode(_: RunSegmentationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunSegmentationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunSegmentationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RunSegmentationRequest {
+    return {};
+  },
+
+  toJSON(_: RunSegmentationRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunSegmentationRequest>, I>>(base?: I): RunSegmentationRequest {
+    return RunSegmentationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunSegmentationRequest>, I>>(_: I): RunSegmentationRequest {
+    const message = createBaseRunSegmentationRequest();
+    return message;
+  },
+};
+
+function createBaseRunSegmentationResponse(): RunSegmentationResponse {
+  return { segments: [], passengers: 0 };
+}
+
+export const RunSegmentationResponse: MessageFns<RunSegmentationResponse> = {
+  encode(message: RunSegmentationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.segments) {
+      Segment.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.passengers !== 0) {
+      writer.uint32(16).int64(message.passengers);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunSegmentationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunSegmentationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.segments.push(Segment.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.passengers = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunSegmentationResponse {
+    return {
+      segments: globalThis.Array.isArray(object?.segments) ? object.segments.map((e: any) => Segment.fromJSON(e)) : [],
+      passengers: isSet(object.passengers) ? globalThis.Number(object.passengers) : 0,
+    };
+  },
+
+  toJSON(message: RunSegmentationResponse): unknown {
+    const obj: any = {};
+    if (message.segments?.length) {
+      obj.segments = message.segments.map((e) => Segment.toJSON(e));
+    }
+    if (message.passengers !== 0) {
+      obj.passengers = Math.round(message.passengers);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunSegmentationResponse>, I>>(base?: I): RunSegmentationResponse {
+    return RunSegmentationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunSegmentationResponse>, I>>(object: I): RunSegmentationResponse {
+    const message = createBaseRunSegmentationResponse();
+    message.segments = object.segments?.map((e) => Segment.fromPartial(e)) || [];
+    message.passengers = object.passengers ?? 0;
+    return message;
+  },
+};
+
 /**
  * KPIs, trends, early warnings, churn risk and segments over the warehouse fed
  * by every service's events.
@@ -2006,6 +2715,56 @@ export const AnalyticsServiceService = {
     responseSerialize: (value: ExportCsvResponse): Buffer => Buffer.from(ExportCsvResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ExportCsvResponse => ExportCsvResponse.decode(value),
   },
+  /**
+   * Resets every projection and replays all domain topics from the beginning
+   * through a fresh consumer group (admin).
+   */
+  rebuildProjections: {
+    path: "/csm.analytics.v1.AnalyticsService/RebuildProjections" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RebuildProjectionsRequest): Buffer =>
+      Buffer.from(RebuildProjectionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RebuildProjectionsRequest => RebuildProjectionsRequest.decode(value),
+    responseSerialize: (value: RebuildProjectionsResponse): Buffer =>
+      Buffer.from(RebuildProjectionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RebuildProjectionsResponse => RebuildProjectionsResponse.decode(value),
+  },
+  getProjectionStatus: {
+    path: "/csm.analytics.v1.AnalyticsService/GetProjectionStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetProjectionStatusRequest): Buffer =>
+      Buffer.from(GetProjectionStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetProjectionStatusRequest => GetProjectionStatusRequest.decode(value),
+    responseSerialize: (value: GetProjectionStatusResponse): Buffer =>
+      Buffer.from(GetProjectionStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetProjectionStatusResponse => GetProjectionStatusResponse.decode(value),
+  },
+  /** Runs the early-warning rules over a date range now (also runs on a timer). */
+  evaluateAlerts: {
+    path: "/csm.analytics.v1.AnalyticsService/EvaluateAlerts" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EvaluateAlertsRequest): Buffer =>
+      Buffer.from(EvaluateAlertsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EvaluateAlertsRequest => EvaluateAlertsRequest.decode(value),
+    responseSerialize: (value: EvaluateAlertsResponse): Buffer =>
+      Buffer.from(EvaluateAlertsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EvaluateAlertsResponse => EvaluateAlertsResponse.decode(value),
+  },
+  /** Re-clusters passengers (also runs on a timer). */
+  runSegmentation: {
+    path: "/csm.analytics.v1.AnalyticsService/RunSegmentation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RunSegmentationRequest): Buffer =>
+      Buffer.from(RunSegmentationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RunSegmentationRequest => RunSegmentationRequest.decode(value),
+    responseSerialize: (value: RunSegmentationResponse): Buffer =>
+      Buffer.from(RunSegmentationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RunSegmentationResponse => RunSegmentationResponse.decode(value),
+  },
 } as const;
 
 export interface AnalyticsServiceServer extends UntypedServiceImplementation {
@@ -2020,6 +2779,16 @@ export interface AnalyticsServiceServer extends UntypedServiceImplementation {
   getSegment: handleUnaryCall<GetSegmentRequest, GetSegmentResponse>;
   /** CSV (RFC 4180, UTF-8 with header row) streamed in chunks. */
   exportCsv: handleServerStreamingCall<ExportCsvRequest, ExportCsvResponse>;
+  /**
+   * Resets every projection and replays all domain topics from the beginning
+   * through a fresh consumer group (admin).
+   */
+  rebuildProjections: handleUnaryCall<RebuildProjectionsRequest, RebuildProjectionsResponse>;
+  getProjectionStatus: handleUnaryCall<GetProjectionStatusRequest, GetProjectionStatusResponse>;
+  /** Runs the early-warning rules over a date range now (also runs on a timer). */
+  evaluateAlerts: handleUnaryCall<EvaluateAlertsRequest, EvaluateAlertsResponse>;
+  /** Re-clusters passengers (also runs on a timer). */
+  runSegmentation: handleUnaryCall<RunSegmentationRequest, RunSegmentationResponse>;
 }
 
 export interface AnalyticsServiceClient extends Client {
@@ -2151,6 +2920,72 @@ export interface AnalyticsServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<ExportCsvResponse>;
+  /**
+   * Resets every projection and replays all domain topics from the beginning
+   * through a fresh consumer group (admin).
+   */
+  rebuildProjections(
+    request: RebuildProjectionsRequest,
+    callback: (error: ServiceError | null, response: RebuildProjectionsResponse) => void,
+  ): ClientUnaryCall;
+  rebuildProjections(
+    request: RebuildProjectionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RebuildProjectionsResponse) => void,
+  ): ClientUnaryCall;
+  rebuildProjections(
+    request: RebuildProjectionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RebuildProjectionsResponse) => void,
+  ): ClientUnaryCall;
+  getProjectionStatus(
+    request: GetProjectionStatusRequest,
+    callback: (error: ServiceError | null, response: GetProjectionStatusResponse) => void,
+  ): ClientUnaryCall;
+  getProjectionStatus(
+    request: GetProjectionStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetProjectionStatusResponse) => void,
+  ): ClientUnaryCall;
+  getProjectionStatus(
+    request: GetProjectionStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetProjectionStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Runs the early-warning rules over a date range now (also runs on a timer). */
+  evaluateAlerts(
+    request: EvaluateAlertsRequest,
+    callback: (error: ServiceError | null, response: EvaluateAlertsResponse) => void,
+  ): ClientUnaryCall;
+  evaluateAlerts(
+    request: EvaluateAlertsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EvaluateAlertsResponse) => void,
+  ): ClientUnaryCall;
+  evaluateAlerts(
+    request: EvaluateAlertsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EvaluateAlertsResponse) => void,
+  ): ClientUnaryCall;
+  /** Re-clusters passengers (also runs on a timer). */
+  runSegmentation(
+    request: RunSegmentationRequest,
+    callback: (error: ServiceError | null, response: RunSegmentationResponse) => void,
+  ): ClientUnaryCall;
+  runSegmentation(
+    request: RunSegmentationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RunSegmentationResponse) => void,
+  ): ClientUnaryCall;
+  runSegmentation(
+    request: RunSegmentationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RunSegmentationResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const AnalyticsServiceClient = makeGenericClientConstructor(
@@ -2181,6 +3016,17 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

@@ -9,6 +9,7 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Actor, AuditMetadata } from "../../common/v1/audit";
 import { FlightRef } from "../../common/v1/flight_ref";
+import { Money } from "../../common/v1/money";
 
 /** Where a case came in. */
 export enum Channel {
@@ -25,6 +26,8 @@ export enum Channel {
   CHANNEL_REGULATOR = 9,
   /** CHANNEL_SELF_SERVICE - Kiosks and other self-service points. */
   CHANNEL_SELF_SERVICE = 10,
+  /** CHANNEL_PROACTIVE - Opened by the airline itself (proactive care after a disruption). */
+  CHANNEL_PROACTIVE = 11,
   UNRECOGNIZED = -1,
 }
 
@@ -63,6 +66,9 @@ export function channelFromJSON(object: any): Channel {
     case 10:
     case "CHANNEL_SELF_SERVICE":
       return Channel.CHANNEL_SELF_SERVICE;
+    case 11:
+    case "CHANNEL_PROACTIVE":
+      return Channel.CHANNEL_PROACTIVE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -94,6 +100,8 @@ export function channelToJSON(object: Channel): string {
       return "CHANNEL_REGULATOR";
     case Channel.CHANNEL_SELF_SERVICE:
       return "CHANNEL_SELF_SERVICE";
+    case Channel.CHANNEL_PROACTIVE:
+      return "CHANNEL_PROACTIVE";
     case Channel.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -608,6 +616,54 @@ export function compensationStatusToJSON(object: CompensationStatus): string {
   }
 }
 
+export enum CompensationKind {
+  COMPENSATION_KIND_UNSPECIFIED = 0,
+  /** COMPENSATION_KIND_MILES - Miles credited through the loyalty service. */
+  COMPENSATION_KIND_MILES = 1,
+  /** COMPENSATION_KIND_VOUCHER - A voucher issued by reference. */
+  COMPENSATION_KIND_VOUCHER = 2,
+  /** COMPENSATION_KIND_REFUND - A refund processed elsewhere, recorded by reference. */
+  COMPENSATION_KIND_REFUND = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function compensationKindFromJSON(object: any): CompensationKind {
+  switch (object) {
+    case 0:
+    case "COMPENSATION_KIND_UNSPECIFIED":
+      return CompensationKind.COMPENSATION_KIND_UNSPECIFIED;
+    case 1:
+    case "COMPENSATION_KIND_MILES":
+      return CompensationKind.COMPENSATION_KIND_MILES;
+    case 2:
+    case "COMPENSATION_KIND_VOUCHER":
+      return CompensationKind.COMPENSATION_KIND_VOUCHER;
+    case 3:
+    case "COMPENSATION_KIND_REFUND":
+      return CompensationKind.COMPENSATION_KIND_REFUND;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CompensationKind.UNRECOGNIZED;
+  }
+}
+
+export function compensationKindToJSON(object: CompensationKind): string {
+  switch (object) {
+    case CompensationKind.COMPENSATION_KIND_UNSPECIFIED:
+      return "COMPENSATION_KIND_UNSPECIFIED";
+    case CompensationKind.COMPENSATION_KIND_MILES:
+      return "COMPENSATION_KIND_MILES";
+    case CompensationKind.COMPENSATION_KIND_VOUCHER:
+      return "COMPENSATION_KIND_VOUCHER";
+    case CompensationKind.COMPENSATION_KIND_REFUND:
+      return "COMPENSATION_KIND_REFUND";
+    case CompensationKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export enum NoteVisibility {
   NOTE_VISIBILITY_UNSPECIFIED = 0,
   NOTE_VISIBILITY_INTERNAL = 1,
@@ -643,6 +699,143 @@ export function noteVisibilityToJSON(object: NoteVisibility): string {
     case NoteVisibility.NOTE_VISIBILITY_CUSTOMER:
       return "NOTE_VISIBILITY_CUSTOMER";
     case NoteVisibility.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum CaseLinkKind {
+  CASE_LINK_KIND_UNSPECIFIED = 0,
+  CASE_LINK_KIND_RELATED = 1,
+  CASE_LINK_KIND_DUPLICATE = 2,
+  /** CASE_LINK_KIND_MERGED - The other case was merged into this one. */
+  CASE_LINK_KIND_MERGED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function caseLinkKindFromJSON(object: any): CaseLinkKind {
+  switch (object) {
+    case 0:
+    case "CASE_LINK_KIND_UNSPECIFIED":
+      return CaseLinkKind.CASE_LINK_KIND_UNSPECIFIED;
+    case 1:
+    case "CASE_LINK_KIND_RELATED":
+      return CaseLinkKind.CASE_LINK_KIND_RELATED;
+    case 2:
+    case "CASE_LINK_KIND_DUPLICATE":
+      return CaseLinkKind.CASE_LINK_KIND_DUPLICATE;
+    case 3:
+    case "CASE_LINK_KIND_MERGED":
+      return CaseLinkKind.CASE_LINK_KIND_MERGED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return CaseLinkKind.UNRECOGNIZED;
+  }
+}
+
+export function caseLinkKindToJSON(object: CaseLinkKind): string {
+  switch (object) {
+    case CaseLinkKind.CASE_LINK_KIND_UNSPECIFIED:
+      return "CASE_LINK_KIND_UNSPECIFIED";
+    case CaseLinkKind.CASE_LINK_KIND_RELATED:
+      return "CASE_LINK_KIND_RELATED";
+    case CaseLinkKind.CASE_LINK_KIND_DUPLICATE:
+      return "CASE_LINK_KIND_DUPLICATE";
+    case CaseLinkKind.CASE_LINK_KIND_MERGED:
+      return "CASE_LINK_KIND_MERGED";
+    case CaseLinkKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum SatisfactionOutcome {
+  SATISFACTION_OUTCOME_UNSPECIFIED = 0,
+  SATISFACTION_OUTCOME_SATISFIED = 1,
+  SATISFACTION_OUTCOME_NEUTRAL = 2,
+  SATISFACTION_OUTCOME_DISSATISFIED = 3,
+  /** SATISFACTION_OUTCOME_NOT_REACHED - The customer could not be reached for an evaluation. */
+  SATISFACTION_OUTCOME_NOT_REACHED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function satisfactionOutcomeFromJSON(object: any): SatisfactionOutcome {
+  switch (object) {
+    case 0:
+    case "SATISFACTION_OUTCOME_UNSPECIFIED":
+      return SatisfactionOutcome.SATISFACTION_OUTCOME_UNSPECIFIED;
+    case 1:
+    case "SATISFACTION_OUTCOME_SATISFIED":
+      return SatisfactionOutcome.SATISFACTION_OUTCOME_SATISFIED;
+    case 2:
+    case "SATISFACTION_OUTCOME_NEUTRAL":
+      return SatisfactionOutcome.SATISFACTION_OUTCOME_NEUTRAL;
+    case 3:
+    case "SATISFACTION_OUTCOME_DISSATISFIED":
+      return SatisfactionOutcome.SATISFACTION_OUTCOME_DISSATISFIED;
+    case 4:
+    case "SATISFACTION_OUTCOME_NOT_REACHED":
+      return SatisfactionOutcome.SATISFACTION_OUTCOME_NOT_REACHED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SatisfactionOutcome.UNRECOGNIZED;
+  }
+}
+
+export function satisfactionOutcomeToJSON(object: SatisfactionOutcome): string {
+  switch (object) {
+    case SatisfactionOutcome.SATISFACTION_OUTCOME_UNSPECIFIED:
+      return "SATISFACTION_OUTCOME_UNSPECIFIED";
+    case SatisfactionOutcome.SATISFACTION_OUTCOME_SATISFIED:
+      return "SATISFACTION_OUTCOME_SATISFIED";
+    case SatisfactionOutcome.SATISFACTION_OUTCOME_NEUTRAL:
+      return "SATISFACTION_OUTCOME_NEUTRAL";
+    case SatisfactionOutcome.SATISFACTION_OUTCOME_DISSATISFIED:
+      return "SATISFACTION_OUTCOME_DISSATISFIED";
+    case SatisfactionOutcome.SATISFACTION_OUTCOME_NOT_REACHED:
+      return "SATISFACTION_OUTCOME_NOT_REACHED";
+    case SatisfactionOutcome.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+export enum DisruptionKind {
+  DISRUPTION_KIND_UNSPECIFIED = 0,
+  DISRUPTION_KIND_DELAY = 1,
+  DISRUPTION_KIND_CANCELLATION = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function disruptionKindFromJSON(object: any): DisruptionKind {
+  switch (object) {
+    case 0:
+    case "DISRUPTION_KIND_UNSPECIFIED":
+      return DisruptionKind.DISRUPTION_KIND_UNSPECIFIED;
+    case 1:
+    case "DISRUPTION_KIND_DELAY":
+      return DisruptionKind.DISRUPTION_KIND_DELAY;
+    case 2:
+    case "DISRUPTION_KIND_CANCELLATION":
+      return DisruptionKind.DISRUPTION_KIND_CANCELLATION;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return DisruptionKind.UNRECOGNIZED;
+  }
+}
+
+export function disruptionKindToJSON(object: DisruptionKind): string {
+  switch (object) {
+    case DisruptionKind.DISRUPTION_KIND_UNSPECIFIED:
+      return "DISRUPTION_KIND_UNSPECIFIED";
+    case DisruptionKind.DISRUPTION_KIND_DELAY:
+      return "DISRUPTION_KIND_DELAY";
+    case DisruptionKind.DISRUPTION_KIND_CANCELLATION:
+      return "DISRUPTION_KIND_CANCELLATION";
+    case DisruptionKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
@@ -715,7 +908,27 @@ export interface SlaDeadline {
     | Date
     | undefined;
   /** When the obligation was met; unset while running. */
-  metTime?: Date | undefined;
+  metTime?:
+    | Date
+    | undefined;
+  /**
+   * Remaining time at the moment of reading, counted in the policy's
+   * calendar (business hours when one applies) minus pauses; negative once
+   * overdue. Output only.
+   */
+  remainingSeconds: number;
+  /** The clock is stopped (waiting on the customer). */
+  paused: boolean;
+  /** Total time the clock has been paused so far. */
+  pausedSeconds: number;
+  /** When the warning threshold is (or was) reached. */
+  warningTime?:
+    | Date
+    | undefined;
+  /** Business-hours calendar the deadline is counted in; empty = 24x7. */
+  calendarId: string;
+  /** Total allowed time in the calendar, seconds. */
+  targetSeconds: number;
 }
 
 export interface Resolution {
@@ -724,7 +937,11 @@ export interface Resolution {
   /** Written result sent to the customer. */
   summary: string;
   resolveTime?: Date | undefined;
-  resolvedBy?: Actor | undefined;
+  resolvedBy?:
+    | Actor
+    | undefined;
+  /** Root-cause code ("weather", "staff_process", "system_outage"). */
+  rootCause: string;
 }
 
 export interface Compensation {
@@ -735,7 +952,17 @@ export interface Compensation {
   /** Loyalty ledger transaction, once granted. */
   loyaltyTransactionId: string;
   grantedBy?: Actor | undefined;
-  grantTime?: Date | undefined;
+  grantTime?:
+    | Date
+    | undefined;
+  /** Unspecified in older records means MILES. */
+  compensationKind: CompensationKind;
+  /** Value of a voucher or refund. */
+  amount?:
+    | Money
+    | undefined;
+  /** Voucher code or refund reference in the issuing system. */
+  reference: string;
 }
 
 export interface Survey {
@@ -787,7 +1014,66 @@ export interface Case {
   reopenCount: number;
   openTime?: Date | undefined;
   closeTime?: Date | undefined;
-  audit?: AuditMetadata | undefined;
+  audit?:
+    | AuditMetadata
+    | undefined;
+  /** Customer grade at intake ("REGULAR", "VIP", "SPECIAL"). */
+  customerGrade: string;
+  /** Referred by a regulator (also implied by CHANNEL_REGULATOR). */
+  regulatorReferral: boolean;
+  /** Department the case was transferred to, if any. */
+  department: string;
+  /** Related or duplicate cases. */
+  linksToCases: CaseLink[];
+  /** Set when this case was merged into another one. */
+  mergedIntoCaseId: string;
+  /** Proactive-care details when the case was opened for a flight disruption. */
+  disruption?:
+    | DisruptionInfo
+    | undefined;
+  /** Skills an agent needs (language:xx, category:<top-level>, vip). */
+  requiredSkills: string[];
+  /** Satisfaction outcome recorded at closure. */
+  satisfactionOutcome: SatisfactionOutcome;
+}
+
+export interface CaseLink {
+  caseId: string;
+  kind: CaseLinkKind;
+}
+
+export interface DisruptionInfo {
+  flightId: string;
+  flight?: FlightRef | undefined;
+  kind: DisruptionKind;
+  /** Arrival delay the eligibility was computed from. */
+  delayMinutes: number;
+  compensationEligible: boolean;
+  compensationAmount?:
+    | Money
+    | undefined;
+  /** Regulation policy id ("eu261"). */
+  regulation: string;
+  /** Why (band, threshold, reduction or exemption). */
+  eligibilityReason: string;
+}
+
+/** An agent as the router sees it: team, tier, skills and capacity. */
+export interface Agent {
+  agentId: string;
+  teamId: string;
+  tier: SupportTier;
+  /** BCP 47 primary languages ("en", "zh"). */
+  languages: string[];
+  /** Top-level category codes the agent handles; empty = any. */
+  categories: string[];
+  /** May handle VIP / special-grade customers. */
+  vip: boolean;
+  /** Open cases beyond which the router skips the agent. */
+  maxOpenCases: number;
+  active: boolean;
+  /** Output only: open cases owned now. */
+  openCases: number;
 }
 
 /** A node of the category taxonomy. */
@@ -820,6 +1106,9 @@ export interface CaseActivity {
   summary: string;
   fromState: CaseState;
   toState: CaseState;
+  /** Note or message text, for note and message activities. */
+  body: string;
+  visibility: NoteVisibility;
 }
 
 function createBaseCaseLinks(): CaseLinks {
@@ -1597,7 +1886,19 @@ export const Assignment: MessageFns<Assignment> = {
 };
 
 function createBaseSlaDeadline(): SlaDeadline {
-  return { kind: 0, state: 0, startTime: undefined, dueTime: undefined, metTime: undefined };
+  return {
+    kind: 0,
+    state: 0,
+    startTime: undefined,
+    dueTime: undefined,
+    metTime: undefined,
+    remainingSeconds: 0,
+    paused: false,
+    pausedSeconds: 0,
+    warningTime: undefined,
+    calendarId: "",
+    targetSeconds: 0,
+  };
 }
 
 export const SlaDeadline: MessageFns<SlaDeadline> = {
@@ -1616,6 +1917,24 @@ export const SlaDeadline: MessageFns<SlaDeadline> = {
     }
     if (message.metTime !== undefined) {
       Timestamp.encode(toTimestamp(message.metTime), writer.uint32(42).fork()).join();
+    }
+    if (message.remainingSeconds !== 0) {
+      writer.uint32(48).int64(message.remainingSeconds);
+    }
+    if (message.paused !== false) {
+      writer.uint32(56).bool(message.paused);
+    }
+    if (message.pausedSeconds !== 0) {
+      writer.uint32(64).int64(message.pausedSeconds);
+    }
+    if (message.warningTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.warningTime), writer.uint32(74).fork()).join();
+    }
+    if (message.calendarId !== "") {
+      writer.uint32(82).string(message.calendarId);
+    }
+    if (message.targetSeconds !== 0) {
+      writer.uint32(88).int64(message.targetSeconds);
     }
     return writer;
   },
@@ -1673,6 +1992,54 @@ export const SlaDeadline: MessageFns<SlaDeadline> = {
             message.metTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.remainingSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.paused = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.pausedSeconds = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.warningTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.calendarId = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.targetSeconds = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1704,6 +2071,32 @@ export const SlaDeadline: MessageFns<SlaDeadline> = {
         : isSet(object.met_time)
         ? fromJsonTimestamp(object.met_time)
         : undefined,
+      remainingSeconds: isSet(object.remainingSeconds)
+        ? globalThis.Number(object.remainingSeconds)
+        : isSet(object.remaining_seconds)
+        ? globalThis.Number(object.remaining_seconds)
+        : 0,
+      paused: isSet(object.paused) ? globalThis.Boolean(object.paused) : false,
+      pausedSeconds: isSet(object.pausedSeconds)
+        ? globalThis.Number(object.pausedSeconds)
+        : isSet(object.paused_seconds)
+        ? globalThis.Number(object.paused_seconds)
+        : 0,
+      warningTime: isSet(object.warningTime)
+        ? fromJsonTimestamp(object.warningTime)
+        : isSet(object.warning_time)
+        ? fromJsonTimestamp(object.warning_time)
+        : undefined,
+      calendarId: isSet(object.calendarId)
+        ? globalThis.String(object.calendarId)
+        : isSet(object.calendar_id)
+        ? globalThis.String(object.calendar_id)
+        : "",
+      targetSeconds: isSet(object.targetSeconds)
+        ? globalThis.Number(object.targetSeconds)
+        : isSet(object.target_seconds)
+        ? globalThis.Number(object.target_seconds)
+        : 0,
     };
   },
 
@@ -1724,6 +2117,24 @@ export const SlaDeadline: MessageFns<SlaDeadline> = {
     if (message.metTime !== undefined) {
       obj.metTime = message.metTime.toISOString();
     }
+    if (message.remainingSeconds !== 0) {
+      obj.remainingSeconds = Math.round(message.remainingSeconds);
+    }
+    if (message.paused !== false) {
+      obj.paused = message.paused;
+    }
+    if (message.pausedSeconds !== 0) {
+      obj.pausedSeconds = Math.round(message.pausedSeconds);
+    }
+    if (message.warningTime !== undefined) {
+      obj.warningTime = message.warningTime.toISOString();
+    }
+    if (message.calendarId !== "") {
+      obj.calendarId = message.calendarId;
+    }
+    if (message.targetSeconds !== 0) {
+      obj.targetSeconds = Math.round(message.targetSeconds);
+    }
     return obj;
   },
 
@@ -1737,12 +2148,18 @@ export const SlaDeadline: MessageFns<SlaDeadline> = {
     message.startTime = object.startTime ?? undefined;
     message.dueTime = object.dueTime ?? undefined;
     message.metTime = object.metTime ?? undefined;
+    message.remainingSeconds = object.remainingSeconds ?? 0;
+    message.paused = object.paused ?? false;
+    message.pausedSeconds = object.pausedSeconds ?? 0;
+    message.warningTime = object.warningTime ?? undefined;
+    message.calendarId = object.calendarId ?? "";
+    message.targetSeconds = object.targetSeconds ?? 0;
     return message;
   },
 };
 
 function createBaseResolution(): Resolution {
-  return { code: "", summary: "", resolveTime: undefined, resolvedBy: undefined };
+  return { code: "", summary: "", resolveTime: undefined, resolvedBy: undefined, rootCause: "" };
 }
 
 export const Resolution: MessageFns<Resolution> = {
@@ -1758,6 +2175,9 @@ export const Resolution: MessageFns<Resolution> = {
     }
     if (message.resolvedBy !== undefined) {
       Actor.encode(message.resolvedBy, writer.uint32(34).fork()).join();
+    }
+    if (message.rootCause !== "") {
+      writer.uint32(42).string(message.rootCause);
     }
     return writer;
   },
@@ -1807,6 +2227,14 @@ export const Resolution: MessageFns<Resolution> = {
             message.resolvedBy = Actor.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.rootCause = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1833,6 +2261,11 @@ export const Resolution: MessageFns<Resolution> = {
         : isSet(object.resolved_by)
         ? Actor.fromJSON(object.resolved_by)
         : undefined,
+      rootCause: isSet(object.rootCause)
+        ? globalThis.String(object.rootCause)
+        : isSet(object.root_cause)
+        ? globalThis.String(object.root_cause)
+        : "",
     };
   },
 
@@ -1850,6 +2283,9 @@ export const Resolution: MessageFns<Resolution> = {
     if (message.resolvedBy !== undefined) {
       obj.resolvedBy = Actor.toJSON(message.resolvedBy);
     }
+    if (message.rootCause !== "") {
+      obj.rootCause = message.rootCause;
+    }
     return obj;
   },
 
@@ -1864,6 +2300,7 @@ export const Resolution: MessageFns<Resolution> = {
     message.resolvedBy = (object.resolvedBy !== undefined && object.resolvedBy !== null)
       ? Actor.fromPartial(object.resolvedBy)
       : undefined;
+    message.rootCause = object.rootCause ?? "";
     return message;
   },
 };
@@ -1877,6 +2314,9 @@ function createBaseCompensation(): Compensation {
     loyaltyTransactionId: "",
     grantedBy: undefined,
     grantTime: undefined,
+    compensationKind: 0,
+    amount: undefined,
+    reference: "",
   };
 }
 
@@ -1902,6 +2342,15 @@ export const Compensation: MessageFns<Compensation> = {
     }
     if (message.grantTime !== undefined) {
       Timestamp.encode(toTimestamp(message.grantTime), writer.uint32(58).fork()).join();
+    }
+    if (message.compensationKind !== 0) {
+      writer.uint32(64).int32(message.compensationKind);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(74).fork()).join();
+    }
+    if (message.reference !== "") {
+      writer.uint32(82).string(message.reference);
     }
     return writer;
   },
@@ -1975,6 +2424,30 @@ export const Compensation: MessageFns<Compensation> = {
             message.grantTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.compensationKind = reader.int32() as any;
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2008,6 +2481,13 @@ export const Compensation: MessageFns<Compensation> = {
         : isSet(object.grant_time)
         ? fromJsonTimestamp(object.grant_time)
         : undefined,
+      compensationKind: isSet(object.compensationKind)
+        ? compensationKindFromJSON(object.compensationKind)
+        : isSet(object.compensation_kind)
+        ? compensationKindFromJSON(object.compensation_kind)
+        : 0,
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
     };
   },
 
@@ -2034,6 +2514,15 @@ export const Compensation: MessageFns<Compensation> = {
     if (message.grantTime !== undefined) {
       obj.grantTime = message.grantTime.toISOString();
     }
+    if (message.compensationKind !== 0) {
+      obj.compensationKind = compensationKindToJSON(message.compensationKind);
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
     return obj;
   },
 
@@ -2051,6 +2540,11 @@ export const Compensation: MessageFns<Compensation> = {
       ? Actor.fromPartial(object.grantedBy)
       : undefined;
     message.grantTime = object.grantTime ?? undefined;
+    message.compensationKind = object.compensationKind ?? 0;
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.reference = object.reference ?? "";
     return message;
   },
 };
@@ -2356,6 +2850,14 @@ function createBaseCase(): Case {
     openTime: undefined,
     closeTime: undefined,
     audit: undefined,
+    customerGrade: "",
+    regulatorReferral: false,
+    department: "",
+    linksToCases: [],
+    mergedIntoCaseId: "",
+    disruption: undefined,
+    requiredSkills: [],
+    satisfactionOutcome: 0,
   };
 }
 
@@ -2429,6 +2931,30 @@ export const Case: MessageFns<Case> = {
     }
     if (message.audit !== undefined) {
       AuditMetadata.encode(message.audit, writer.uint32(186).fork()).join();
+    }
+    if (message.customerGrade !== "") {
+      writer.uint32(194).string(message.customerGrade);
+    }
+    if (message.regulatorReferral !== false) {
+      writer.uint32(200).bool(message.regulatorReferral);
+    }
+    if (message.department !== "") {
+      writer.uint32(210).string(message.department);
+    }
+    for (const v of message.linksToCases) {
+      CaseLink.encode(v!, writer.uint32(218).fork()).join();
+    }
+    if (message.mergedIntoCaseId !== "") {
+      writer.uint32(226).string(message.mergedIntoCaseId);
+    }
+    if (message.disruption !== undefined) {
+      DisruptionInfo.encode(message.disruption, writer.uint32(234).fork()).join();
+    }
+    for (const v of message.requiredSkills) {
+      writer.uint32(242).string(v!);
+    }
+    if (message.satisfactionOutcome !== 0) {
+      writer.uint32(248).int32(message.satisfactionOutcome);
     }
     return writer;
   },
@@ -2630,6 +3156,70 @@ export const Case: MessageFns<Case> = {
             message.audit = AuditMetadata.decode(reader, reader.uint32());
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.customerGrade = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 200) {
+              break;
+            }
+
+            message.regulatorReferral = reader.bool();
+            continue;
+          }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.department = reader.string();
+            continue;
+          }
+          case 27: {
+            if (tag !== 218) {
+              break;
+            }
+
+            message.linksToCases.push(CaseLink.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 28: {
+            if (tag !== 226) {
+              break;
+            }
+
+            message.mergedIntoCaseId = reader.string();
+            continue;
+          }
+          case 29: {
+            if (tag !== 234) {
+              break;
+            }
+
+            message.disruption = DisruptionInfo.decode(reader, reader.uint32());
+            continue;
+          }
+          case 30: {
+            if (tag !== 242) {
+              break;
+            }
+
+            message.requiredSkills.push(reader.string());
+            continue;
+          }
+          case 31: {
+            if (tag !== 248) {
+              break;
+            }
+
+            message.satisfactionOutcome = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2695,6 +3285,38 @@ export const Case: MessageFns<Case> = {
         ? fromJsonTimestamp(object.close_time)
         : undefined,
       audit: isSet(object.audit) ? AuditMetadata.fromJSON(object.audit) : undefined,
+      customerGrade: isSet(object.customerGrade)
+        ? globalThis.String(object.customerGrade)
+        : isSet(object.customer_grade)
+        ? globalThis.String(object.customer_grade)
+        : "",
+      regulatorReferral: isSet(object.regulatorReferral)
+        ? globalThis.Boolean(object.regulatorReferral)
+        : isSet(object.regulator_referral)
+        ? globalThis.Boolean(object.regulator_referral)
+        : false,
+      department: isSet(object.department) ? globalThis.String(object.department) : "",
+      linksToCases: globalThis.Array.isArray(object?.linksToCases)
+        ? object.linksToCases.map((e: any) => CaseLink.fromJSON(e))
+        : globalThis.Array.isArray(object?.links_to_cases)
+        ? object.links_to_cases.map((e: any) => CaseLink.fromJSON(e))
+        : [],
+      mergedIntoCaseId: isSet(object.mergedIntoCaseId)
+        ? globalThis.String(object.mergedIntoCaseId)
+        : isSet(object.merged_into_case_id)
+        ? globalThis.String(object.merged_into_case_id)
+        : "",
+      disruption: isSet(object.disruption) ? DisruptionInfo.fromJSON(object.disruption) : undefined,
+      requiredSkills: globalThis.Array.isArray(object?.requiredSkills)
+        ? object.requiredSkills.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.required_skills)
+        ? object.required_skills.map((e: any) => globalThis.String(e))
+        : [],
+      satisfactionOutcome: isSet(object.satisfactionOutcome)
+        ? satisfactionOutcomeFromJSON(object.satisfactionOutcome)
+        : isSet(object.satisfaction_outcome)
+        ? satisfactionOutcomeFromJSON(object.satisfaction_outcome)
+        : 0,
     };
   },
 
@@ -2769,6 +3391,30 @@ export const Case: MessageFns<Case> = {
     if (message.audit !== undefined) {
       obj.audit = AuditMetadata.toJSON(message.audit);
     }
+    if (message.customerGrade !== "") {
+      obj.customerGrade = message.customerGrade;
+    }
+    if (message.regulatorReferral !== false) {
+      obj.regulatorReferral = message.regulatorReferral;
+    }
+    if (message.department !== "") {
+      obj.department = message.department;
+    }
+    if (message.linksToCases?.length) {
+      obj.linksToCases = message.linksToCases.map((e) => CaseLink.toJSON(e));
+    }
+    if (message.mergedIntoCaseId !== "") {
+      obj.mergedIntoCaseId = message.mergedIntoCaseId;
+    }
+    if (message.disruption !== undefined) {
+      obj.disruption = DisruptionInfo.toJSON(message.disruption);
+    }
+    if (message.requiredSkills?.length) {
+      obj.requiredSkills = message.requiredSkills;
+    }
+    if (message.satisfactionOutcome !== 0) {
+      obj.satisfactionOutcome = satisfactionOutcomeToJSON(message.satisfactionOutcome);
+    }
     return obj;
   },
 
@@ -2814,6 +3460,546 @@ export const Case: MessageFns<Case> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditMetadata.fromPartial(object.audit)
       : undefined;
+    message.customerGrade = object.customerGrade ?? "";
+    message.regulatorReferral = object.regulatorReferral ?? false;
+    message.department = object.department ?? "";
+    message.linksToCases = object.linksToCases?.map((e) => CaseLink.fromPartial(e)) || [];
+    message.mergedIntoCaseId = object.mergedIntoCaseId ?? "";
+    message.disruption = (object.disruption !== undefined && object.disruption !== null)
+      ? DisruptionInfo.fromPartial(object.disruption)
+      : undefined;
+    message.requiredSkills = object.requiredSkills?.map((e) => e) || [];
+    message.satisfactionOutcome = object.satisfactionOutcome ?? 0;
+    return message;
+  },
+};
+
+function createBaseCaseLink(): CaseLink {
+  return { caseId: "", kind: 0 };
+}
+
+export const CaseLink: MessageFns<CaseLink> = {
+  encode(message: CaseLink, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(16).int32(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CaseLink {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCaseLink();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CaseLink {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      kind: isSet(object.kind) ? caseLinkKindFromJSON(object.kind) : 0,
+    };
+  },
+
+  toJSON(message: CaseLink): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.kind !== 0) {
+      obj.kind = caseLinkKindToJSON(message.kind);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CaseLink>, I>>(base?: I): CaseLink {
+    return CaseLink.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CaseLink>, I>>(object: I): CaseLink {
+    const message = createBaseCaseLink();
+    message.caseId = object.caseId ?? "";
+    message.kind = object.kind ?? 0;
+    return message;
+  },
+};
+
+function createBaseDisruptionInfo(): DisruptionInfo {
+  return {
+    flightId: "",
+    flight: undefined,
+    kind: 0,
+    delayMinutes: 0,
+    compensationEligible: false,
+    compensationAmount: undefined,
+    regulation: "",
+    eligibilityReason: "",
+  };
+}
+
+export const DisruptionInfo: MessageFns<DisruptionInfo> = {
+  encode(message: DisruptionInfo, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.flightId !== "") {
+      writer.uint32(10).string(message.flightId);
+    }
+    if (message.flight !== undefined) {
+      FlightRef.encode(message.flight, writer.uint32(18).fork()).join();
+    }
+    if (message.kind !== 0) {
+      writer.uint32(24).int32(message.kind);
+    }
+    if (message.delayMinutes !== 0) {
+      writer.uint32(32).int32(message.delayMinutes);
+    }
+    if (message.compensationEligible !== false) {
+      writer.uint32(40).bool(message.compensationEligible);
+    }
+    if (message.compensationAmount !== undefined) {
+      Money.encode(message.compensationAmount, writer.uint32(50).fork()).join();
+    }
+    if (message.regulation !== "") {
+      writer.uint32(58).string(message.regulation);
+    }
+    if (message.eligibilityReason !== "") {
+      writer.uint32(66).string(message.eligibilityReason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DisruptionInfo {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDisruptionInfo();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.flightId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.flight = FlightRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.delayMinutes = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.compensationEligible = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.compensationAmount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.regulation = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.eligibilityReason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DisruptionInfo {
+    return {
+      flightId: isSet(object.flightId)
+        ? globalThis.String(object.flightId)
+        : isSet(object.flight_id)
+        ? globalThis.String(object.flight_id)
+        : "",
+      flight: isSet(object.flight) ? FlightRef.fromJSON(object.flight) : undefined,
+      kind: isSet(object.kind) ? disruptionKindFromJSON(object.kind) : 0,
+      delayMinutes: isSet(object.delayMinutes)
+        ? globalThis.Number(object.delayMinutes)
+        : isSet(object.delay_minutes)
+        ? globalThis.Number(object.delay_minutes)
+        : 0,
+      compensationEligible: isSet(object.compensationEligible)
+        ? globalThis.Boolean(object.compensationEligible)
+        : isSet(object.compensation_eligible)
+        ? globalThis.Boolean(object.compensation_eligible)
+        : false,
+      compensationAmount: isSet(object.compensationAmount)
+        ? Money.fromJSON(object.compensationAmount)
+        : isSet(object.compensation_amount)
+        ? Money.fromJSON(object.compensation_amount)
+        : undefined,
+      regulation: isSet(object.regulation) ? globalThis.String(object.regulation) : "",
+      eligibilityReason: isSet(object.eligibilityReason)
+        ? globalThis.String(object.eligibilityReason)
+        : isSet(object.eligibility_reason)
+        ? globalThis.String(object.eligibility_reason)
+        : "",
+    };
+  },
+
+  toJSON(message: DisruptionInfo): unknown {
+    const obj: any = {};
+    if (message.flightId !== "") {
+      obj.flightId = message.flightId;
+    }
+    if (message.flight !== undefined) {
+      obj.flight = FlightRef.toJSON(message.flight);
+    }
+    if (message.kind !== 0) {
+      obj.kind = disruptionKindToJSON(message.kind);
+    }
+    if (message.delayMinutes !== 0) {
+      obj.delayMinutes = Math.round(message.delayMinutes);
+    }
+    if (message.compensationEligible !== false) {
+      obj.compensationEligible = message.compensationEligible;
+    }
+    if (message.compensationAmount !== undefined) {
+      obj.compensationAmount = Money.toJSON(message.compensationAmount);
+    }
+    if (message.regulation !== "") {
+      obj.regulation = message.regulation;
+    }
+    if (message.eligibilityReason !== "") {
+      obj.eligibilityReason = message.eligibilityReason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DisruptionInfo>, I>>(base?: I): DisruptionInfo {
+    return DisruptionInfo.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DisruptionInfo>, I>>(object: I): DisruptionInfo {
+    const message = createBaseDisruptionInfo();
+    message.flightId = object.flightId ?? "";
+    message.flight = (object.flight !== undefined && object.flight !== null)
+      ? FlightRef.fromPartial(object.flight)
+      : undefined;
+    message.kind = object.kind ?? 0;
+    message.delayMinutes = object.delayMinutes ?? 0;
+    message.compensationEligible = object.compensationEligible ?? false;
+    message.compensationAmount = (object.compensationAmount !== undefined && object.compensationAmount !== null)
+      ? Money.fromPartial(object.compensationAmount)
+      : undefined;
+    message.regulation = object.regulation ?? "";
+    message.eligibilityReason = object.eligibilityReason ?? "";
+    return message;
+  },
+};
+
+function createBaseAgent(): Agent {
+  return {
+    agentId: "",
+    teamId: "",
+    tier: 0,
+    languages: [],
+    categories: [],
+    vip: false,
+    maxOpenCases: 0,
+    active: false,
+    openCases: 0,
+  };
+}
+
+export const Agent: MessageFns<Agent> = {
+  encode(message: Agent, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agentId !== "") {
+      writer.uint32(10).string(message.agentId);
+    }
+    if (message.teamId !== "") {
+      writer.uint32(18).string(message.teamId);
+    }
+    if (message.tier !== 0) {
+      writer.uint32(24).int32(message.tier);
+    }
+    for (const v of message.languages) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.categories) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.vip !== false) {
+      writer.uint32(48).bool(message.vip);
+    }
+    if (message.maxOpenCases !== 0) {
+      writer.uint32(56).int32(message.maxOpenCases);
+    }
+    if (message.active !== false) {
+      writer.uint32(64).bool(message.active);
+    }
+    if (message.openCases !== 0) {
+      writer.uint32(72).int32(message.openCases);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Agent {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgent();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.teamId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.tier = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.languages.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.categories.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.vip = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.maxOpenCases = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.active = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.openCases = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Agent {
+    return {
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      teamId: isSet(object.teamId)
+        ? globalThis.String(object.teamId)
+        : isSet(object.team_id)
+        ? globalThis.String(object.team_id)
+        : "",
+      tier: isSet(object.tier) ? supportTierFromJSON(object.tier) : 0,
+      languages: globalThis.Array.isArray(object?.languages)
+        ? object.languages.map((e: any) => globalThis.String(e))
+        : [],
+      categories: globalThis.Array.isArray(object?.categories)
+        ? object.categories.map((e: any) => globalThis.String(e))
+        : [],
+      vip: isSet(object.vip) ? globalThis.Boolean(object.vip) : false,
+      maxOpenCases: isSet(object.maxOpenCases)
+        ? globalThis.Number(object.maxOpenCases)
+        : isSet(object.max_open_cases)
+        ? globalThis.Number(object.max_open_cases)
+        : 0,
+      active: isSet(object.active) ? globalThis.Boolean(object.active) : false,
+      openCases: isSet(object.openCases)
+        ? globalThis.Number(object.openCases)
+        : isSet(object.open_cases)
+        ? globalThis.Number(object.open_cases)
+        : 0,
+    };
+  },
+
+  toJSON(message: Agent): unknown {
+    const obj: any = {};
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.teamId !== "") {
+      obj.teamId = message.teamId;
+    }
+    if (message.tier !== 0) {
+      obj.tier = supportTierToJSON(message.tier);
+    }
+    if (message.languages?.length) {
+      obj.languages = message.languages;
+    }
+    if (message.categories?.length) {
+      obj.categories = message.categories;
+    }
+    if (message.vip !== false) {
+      obj.vip = message.vip;
+    }
+    if (message.maxOpenCases !== 0) {
+      obj.maxOpenCases = Math.round(message.maxOpenCases);
+    }
+    if (message.active !== false) {
+      obj.active = message.active;
+    }
+    if (message.openCases !== 0) {
+      obj.openCases = Math.round(message.openCases);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Agent>, I>>(base?: I): Agent {
+    return Agent.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Agent>, I>>(object: I): Agent {
+    const message = createBaseAgent();
+    message.agentId = object.agentId ?? "";
+    message.teamId = object.teamId ?? "";
+    message.tier = object.tier ?? 0;
+    message.languages = object.languages?.map((e) => e) || [];
+    message.categories = object.categories?.map((e) => e) || [];
+    message.vip = object.vip ?? false;
+    message.maxOpenCases = object.maxOpenCases ?? 0;
+    message.active = object.active ?? false;
+    message.openCases = object.openCases ?? 0;
     return message;
   },
 };
@@ -2968,7 +4154,17 @@ export const Category: MessageFns<Category> = {
 };
 
 function createBaseCaseActivity(): CaseActivity {
-  return { id: "", time: undefined, actor: undefined, type: "", summary: "", fromState: 0, toState: 0 };
+  return {
+    id: "",
+    time: undefined,
+    actor: undefined,
+    type: "",
+    summary: "",
+    fromState: 0,
+    toState: 0,
+    body: "",
+    visibility: 0,
+  };
 }
 
 export const CaseActivity: MessageFns<CaseActivity> = {
@@ -2993,6 +4189,12 @@ export const CaseActivity: MessageFns<CaseActivity> = {
     }
     if (message.toState !== 0) {
       writer.uint32(56).int32(message.toState);
+    }
+    if (message.body !== "") {
+      writer.uint32(66).string(message.body);
+    }
+    if (message.visibility !== 0) {
+      writer.uint32(72).int32(message.visibility);
     }
     return writer;
   },
@@ -3066,6 +4268,22 @@ export const CaseActivity: MessageFns<CaseActivity> = {
             message.toState = reader.int32() as any;
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.body = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.visibility = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3095,6 +4313,8 @@ export const CaseActivity: MessageFns<CaseActivity> = {
         : isSet(object.to_state)
         ? caseStateFromJSON(object.to_state)
         : 0,
+      body: isSet(object.body) ? globalThis.String(object.body) : "",
+      visibility: isSet(object.visibility) ? noteVisibilityFromJSON(object.visibility) : 0,
     };
   },
 
@@ -3121,6 +4341,12 @@ export const CaseActivity: MessageFns<CaseActivity> = {
     if (message.toState !== 0) {
       obj.toState = caseStateToJSON(message.toState);
     }
+    if (message.body !== "") {
+      obj.body = message.body;
+    }
+    if (message.visibility !== 0) {
+      obj.visibility = noteVisibilityToJSON(message.visibility);
+    }
     return obj;
   },
 
@@ -3136,6 +4362,8 @@ export const CaseActivity: MessageFns<CaseActivity> = {
     message.summary = object.summary ?? "";
     message.fromState = object.fromState ?? 0;
     message.toState = object.toState ?? 0;
+    message.body = object.body ?? "";
+    message.visibility = object.visibility ?? 0;
     return message;
   },
 };

@@ -19,15 +19,20 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { FlightRef } from "../../common/v1/flight_ref";
+import { Money } from "../../common/v1/money";
 import { PageRequest, PageResponse } from "../../common/v1/page";
 import { TimeRange } from "../../common/v1/time";
 import {
+  Agent,
   AttachmentRef,
   Case,
   CaseActivity,
   CaseKind,
   caseKindFromJSON,
   caseKindToJSON,
+  CaseLinkKind,
+  caseLinkKindFromJSON,
+  caseLinkKindToJSON,
   CaseLinks,
   CaseNote,
   CaseState,
@@ -38,6 +43,9 @@ import {
   channelFromJSON,
   channelToJSON,
   Compensation,
+  CompensationKind,
+  compensationKindFromJSON,
+  compensationKindToJSON,
   ContactInfo,
   EscalationLevel,
   escalationLevelFromJSON,
@@ -49,6 +57,9 @@ import {
   noteVisibilityFromJSON,
   noteVisibilityToJSON,
   Resolution,
+  SatisfactionOutcome,
+  satisfactionOutcomeFromJSON,
+  satisfactionOutcomeToJSON,
   Severity,
   severityFromJSON,
   severityToJSON,
@@ -85,6 +96,11 @@ export interface OpenCaseRequest {
   /** Required: retries with the same key return the first case. */
   idempotencyKey: string;
   tags: string[];
+  /** Customer grade from the profile ("REGULAR", "VIP", "SPECIAL"). */
+  customerGrade: string;
+  regulatorReferral: boolean;
+  /** Impact when known at intake. */
+  impact: Impact;
 }
 
 export interface OpenCaseResponse {
@@ -128,7 +144,11 @@ export interface ListCasesRequest {
   slaBreachedOnly: boolean;
   /** "open_time desc" (default), "open_time", "severity desc", "due_time". */
   orderBy: string;
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /** Free text over subject and description (Chinese and English). */
+  textQuery: string;
 }
 
 export interface ListCasesResponse {
@@ -158,6 +178,8 @@ export interface TransitionCaseRequest {
   /** Required when target_state is RESOLVED. */
   resolution?: Resolution | undefined;
   expectedVersion: number;
+  /** Required when target_state is CLOSED (unless a survey was recorded). */
+  satisfactionOutcome: SatisfactionOutcome;
 }
 
 export interface TransitionCaseResponse {
@@ -195,6 +217,8 @@ export interface TransferCaseRequest {
   tier: SupportTier;
   reason: string;
   expectedVersion: number;
+  /** Responsible department for L3 transfers ("baggage_services"). */
+  department: string;
 }
 
 export interface TransferCaseResponse {
@@ -229,6 +253,14 @@ export interface GrantCompensationRequest {
   reason: string;
   /** Required; passed on to loyalty so a retry never pays twice. */
   idempotencyKey: string;
+  /** Unspecified means MILES. */
+  compensationKind: CompensationKind;
+  /** Voucher or refund value. */
+  amount?:
+    | Money
+    | undefined;
+  /** Voucher code or refund reference. */
+  reference: string;
 }
 
 export interface GrantCompensationResponse {
@@ -320,6 +352,68 @@ export interface GetKnowledgeArticleResponse {
   article?: KnowledgeArticle | undefined;
 }
 
+export interface UpsertKnowledgeArticleRequest {
+  /** Empty id creates a new article. */
+  article?:
+    | KnowledgeArticle
+    | undefined;
+  /** Required for updates: the version read. */
+  expectedVersion: number;
+}
+
+export interface UpsertKnowledgeArticleResponse {
+  article?: KnowledgeArticle | undefined;
+}
+
+export interface SuggestKnowledgeRequest {
+  caseId: string;
+  pageSize: number;
+}
+
+export interface SuggestKnowledgeResponse {
+  hits: KnowledgeHit[];
+}
+
+export interface UpsertAgentRequest {
+  agent?: Agent | undefined;
+}
+
+export interface UpsertAgentResponse {
+  agent?: Agent | undefined;
+}
+
+export interface RouteCaseRequest {
+  caseId: string;
+  expectedVersion: number;
+}
+
+export interface RouteCaseResponse {
+  case?: Case | undefined;
+}
+
+export interface LinkCasesRequest {
+  caseId: string;
+  otherCaseId: string;
+  /** RELATED or DUPLICATE. */
+  kind: CaseLinkKind;
+}
+
+export interface LinkCasesResponse {
+  case?: Case | undefined;
+}
+
+export interface MergeCasesRequest {
+  /** Case that is merged away (ends ARCHIVED with merged_into_case_id set). */
+  sourceCaseId: string;
+  /** Case that remains. */
+  targetCaseId: string;
+  reason: string;
+}
+
+export interface MergeCasesResponse {
+  case?: Case | undefined;
+}
+
 function createBaseOpenCaseRequest(): OpenCaseRequest {
   return {
     channel: 0,
@@ -334,6 +428,9 @@ function createBaseOpenCaseRequest(): OpenCaseRequest {
     categoryCode: "",
     idempotencyKey: "",
     tags: [],
+    customerGrade: "",
+    regulatorReferral: false,
+    impact: 0,
   };
 }
 
@@ -374,6 +471,15 @@ export const OpenCaseRequest: MessageFns<OpenCaseRequest> = {
     }
     for (const v of message.tags) {
       writer.uint32(98).string(v!);
+    }
+    if (message.customerGrade !== "") {
+      writer.uint32(106).string(message.customerGrade);
+    }
+    if (message.regulatorReferral !== false) {
+      writer.uint32(112).bool(message.regulatorReferral);
+    }
+    if (message.impact !== 0) {
+      writer.uint32(120).int32(message.impact);
     }
     return writer;
   },
@@ -487,6 +593,30 @@ export const OpenCaseRequest: MessageFns<OpenCaseRequest> = {
             message.tags.push(reader.string());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.customerGrade = reader.string();
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.regulatorReferral = reader.bool();
+            continue;
+          }
+          case 15: {
+            if (tag !== 120) {
+              break;
+            }
+
+            message.impact = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -529,6 +659,17 @@ export const OpenCaseRequest: MessageFns<OpenCaseRequest> = {
       tags: globalThis.Array.isArray(object?.tags)
         ? object.tags.map((e: any) => globalThis.String(e))
         : [],
+      customerGrade: isSet(object.customerGrade)
+        ? globalThis.String(object.customerGrade)
+        : isSet(object.customer_grade)
+        ? globalThis.String(object.customer_grade)
+        : "",
+      regulatorReferral: isSet(object.regulatorReferral)
+        ? globalThis.Boolean(object.regulatorReferral)
+        : isSet(object.regulator_referral)
+        ? globalThis.Boolean(object.regulator_referral)
+        : false,
+      impact: isSet(object.impact) ? impactFromJSON(object.impact) : 0,
     };
   },
 
@@ -570,6 +711,15 @@ export const OpenCaseRequest: MessageFns<OpenCaseRequest> = {
     if (message.tags?.length) {
       obj.tags = message.tags;
     }
+    if (message.customerGrade !== "") {
+      obj.customerGrade = message.customerGrade;
+    }
+    if (message.regulatorReferral !== false) {
+      obj.regulatorReferral = message.regulatorReferral;
+    }
+    if (message.impact !== 0) {
+      obj.impact = impactToJSON(message.impact);
+    }
     return obj;
   },
 
@@ -594,6 +744,9 @@ export const OpenCaseRequest: MessageFns<OpenCaseRequest> = {
     message.categoryCode = object.categoryCode ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.tags = object.tags?.map((e) => e) || [];
+    message.customerGrade = object.customerGrade ?? "";
+    message.regulatorReferral = object.regulatorReferral ?? false;
+    message.impact = object.impact ?? 0;
     return message;
   },
 };
@@ -858,6 +1011,7 @@ function createBaseListCasesRequest(): ListCasesRequest {
     slaBreachedOnly: false,
     orderBy: "",
     page: undefined,
+    textQuery: "",
   };
 }
 
@@ -917,6 +1071,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(106).fork()).join();
+    }
+    if (message.textQuery !== "") {
+      writer.uint32(114).string(message.textQuery);
     }
     return writer;
   },
@@ -1078,6 +1235,14 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.textQuery = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1135,6 +1300,11 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
         ? globalThis.String(object.order_by)
         : "",
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      textQuery: isSet(object.textQuery)
+        ? globalThis.String(object.textQuery)
+        : isSet(object.text_query)
+        ? globalThis.String(object.text_query)
+        : "",
     };
   },
 
@@ -1179,6 +1349,9 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
     }
+    if (message.textQuery !== "") {
+      obj.textQuery = message.textQuery;
+    }
     return obj;
   },
 
@@ -1206,6 +1379,7 @@ export const ListCasesRequest: MessageFns<ListCasesRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.textQuery = object.textQuery ?? "";
     return message;
   },
 };
@@ -1541,7 +1715,7 @@ export const ClassifyCaseResponse: MessageFns<ClassifyCaseResponse> = {
 };
 
 function createBaseTransitionCaseRequest(): TransitionCaseRequest {
-  return { caseId: "", targetState: 0, comment: "", resolution: undefined, expectedVersion: 0 };
+  return { caseId: "", targetState: 0, comment: "", resolution: undefined, expectedVersion: 0, satisfactionOutcome: 0 };
 }
 
 export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
@@ -1560,6 +1734,9 @@ export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
     }
     if (message.expectedVersion !== 0) {
       writer.uint32(40).int64(message.expectedVersion);
+    }
+    if (message.satisfactionOutcome !== 0) {
+      writer.uint32(48).int32(message.satisfactionOutcome);
     }
     return writer;
   },
@@ -1617,6 +1794,14 @@ export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
             message.expectedVersion = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.satisfactionOutcome = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1648,6 +1833,11 @@ export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
         : isSet(object.expected_version)
         ? globalThis.Number(object.expected_version)
         : 0,
+      satisfactionOutcome: isSet(object.satisfactionOutcome)
+        ? satisfactionOutcomeFromJSON(object.satisfactionOutcome)
+        : isSet(object.satisfaction_outcome)
+        ? satisfactionOutcomeFromJSON(object.satisfaction_outcome)
+        : 0,
     };
   },
 
@@ -1668,6 +1858,9 @@ export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
     if (message.expectedVersion !== 0) {
       obj.expectedVersion = Math.round(message.expectedVersion);
     }
+    if (message.satisfactionOutcome !== 0) {
+      obj.satisfactionOutcome = satisfactionOutcomeToJSON(message.satisfactionOutcome);
+    }
     return obj;
   },
 
@@ -1683,6 +1876,7 @@ export const TransitionCaseRequest: MessageFns<TransitionCaseRequest> = {
       ? Resolution.fromPartial(object.resolution)
       : undefined;
     message.expectedVersion = object.expectedVersion ?? 0;
+    message.satisfactionOutcome = object.satisfactionOutcome ?? 0;
     return message;
   },
 };
@@ -2167,7 +2361,7 @@ export const HandOverCaseResponse: MessageFns<HandOverCaseResponse> = {
 };
 
 function createBaseTransferCaseRequest(): TransferCaseRequest {
-  return { caseId: "", toTeamId: "", tier: 0, reason: "", expectedVersion: 0 };
+  return { caseId: "", toTeamId: "", tier: 0, reason: "", expectedVersion: 0, department: "" };
 }
 
 export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
@@ -2186,6 +2380,9 @@ export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
     }
     if (message.expectedVersion !== 0) {
       writer.uint32(40).int64(message.expectedVersion);
+    }
+    if (message.department !== "") {
+      writer.uint32(50).string(message.department);
     }
     return writer;
   },
@@ -2243,6 +2440,14 @@ export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
             message.expectedVersion = longToNumber(reader.int64());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.department = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2274,6 +2479,7 @@ export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
         : isSet(object.expected_version)
         ? globalThis.Number(object.expected_version)
         : 0,
+      department: isSet(object.department) ? globalThis.String(object.department) : "",
     };
   },
 
@@ -2294,6 +2500,9 @@ export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
     if (message.expectedVersion !== 0) {
       obj.expectedVersion = Math.round(message.expectedVersion);
     }
+    if (message.department !== "") {
+      obj.department = message.department;
+    }
     return obj;
   },
 
@@ -2307,6 +2516,7 @@ export const TransferCaseRequest: MessageFns<TransferCaseRequest> = {
     message.tier = object.tier ?? 0;
     message.reason = object.reason ?? "";
     message.expectedVersion = object.expectedVersion ?? 0;
+    message.department = object.department ?? "";
     return message;
   },
 };
@@ -2743,7 +2953,15 @@ export const AddCaseNoteResponse: MessageFns<AddCaseNoteResponse> = {
 };
 
 function createBaseGrantCompensationRequest(): GrantCompensationRequest {
-  return { caseId: "", miles: 0, reason: "", idempotencyKey: "" };
+  return {
+    caseId: "",
+    miles: 0,
+    reason: "",
+    idempotencyKey: "",
+    compensationKind: 0,
+    amount: undefined,
+    reference: "",
+  };
 }
 
 export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
@@ -2759,6 +2977,15 @@ export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
     }
     if (message.idempotencyKey !== "") {
       writer.uint32(34).string(message.idempotencyKey);
+    }
+    if (message.compensationKind !== 0) {
+      writer.uint32(40).int32(message.compensationKind);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(50).fork()).join();
+    }
+    if (message.reference !== "") {
+      writer.uint32(58).string(message.reference);
     }
     return writer;
   },
@@ -2808,6 +3035,30 @@ export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
             message.idempotencyKey = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.compensationKind = reader.int32() as any;
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reference = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2834,6 +3085,13 @@ export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
         : isSet(object.idempotency_key)
         ? globalThis.String(object.idempotency_key)
         : "",
+      compensationKind: isSet(object.compensationKind)
+        ? compensationKindFromJSON(object.compensationKind)
+        : isSet(object.compensation_kind)
+        ? compensationKindFromJSON(object.compensation_kind)
+        : 0,
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      reference: isSet(object.reference) ? globalThis.String(object.reference) : "",
     };
   },
 
@@ -2851,6 +3109,15 @@ export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
     if (message.idempotencyKey !== "") {
       obj.idempotencyKey = message.idempotencyKey;
     }
+    if (message.compensationKind !== 0) {
+      obj.compensationKind = compensationKindToJSON(message.compensationKind);
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.reference !== "") {
+      obj.reference = message.reference;
+    }
     return obj;
   },
 
@@ -2863,6 +3130,11 @@ export const GrantCompensationRequest: MessageFns<GrantCompensationRequest> = {
     message.miles = object.miles ?? 0;
     message.reason = object.reason ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
+    message.compensationKind = object.compensationKind ?? 0;
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.reference = object.reference ?? "";
     return message;
   },
 };
@@ -4252,6 +4524,978 @@ export const GetKnowledgeArticleResponse: MessageFns<GetKnowledgeArticleResponse
   },
 };
 
+function createBaseUpsertKnowledgeArticleRequest(): UpsertKnowledgeArticleRequest {
+  return { article: undefined, expectedVersion: 0 };
+}
+
+export const UpsertKnowledgeArticleRequest: MessageFns<UpsertKnowledgeArticleRequest> = {
+  encode(message: UpsertKnowledgeArticleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.article !== undefined) {
+      KnowledgeArticle.encode(message.article, writer.uint32(10).fork()).join();
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertKnowledgeArticleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertKnowledgeArticleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.article = KnowledgeArticle.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertKnowledgeArticleRequest {
+    return {
+      article: isSet(object.article) ? KnowledgeArticle.fromJSON(object.article) : undefined,
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpsertKnowledgeArticleRequest): unknown {
+    const obj: any = {};
+    if (message.article !== undefined) {
+      obj.article = KnowledgeArticle.toJSON(message.article);
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertKnowledgeArticleRequest>, I>>(base?: I): UpsertKnowledgeArticleRequest {
+    return UpsertKnowledgeArticleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertKnowledgeArticleRequest>, I>>(
+    object: I,
+  ): UpsertKnowledgeArticleRequest {
+    const message = createBaseUpsertKnowledgeArticleRequest();
+    message.article = (object.article !== undefined && object.article !== null)
+      ? KnowledgeArticle.fromPartial(object.article)
+      : undefined;
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseUpsertKnowledgeArticleResponse(): UpsertKnowledgeArticleResponse {
+  return { article: undefined };
+}
+
+export const UpsertKnowledgeArticleResponse: MessageFns<UpsertKnowledgeArticleResponse> = {
+  encode(message: UpsertKnowledgeArticleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.article !== undefined) {
+      KnowledgeArticle.encode(message.article, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertKnowledgeArticleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertKnowledgeArticleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.article = KnowledgeArticle.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertKnowledgeArticleResponse {
+    return { article: isSet(object.article) ? KnowledgeArticle.fromJSON(object.article) : undefined };
+  },
+
+  toJSON(message: UpsertKnowledgeArticleResponse): unknown {
+    const obj: any = {};
+    if (message.article !== undefined) {
+      obj.article = KnowledgeArticle.toJSON(message.article);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertKnowledgeArticleResponse>, I>>(base?: I): UpsertKnowledgeArticleResponse {
+    return UpsertKnowledgeArticleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertKnowledgeArticleResponse>, I>>(
+    object: I,
+  ): UpsertKnowledgeArticleResponse {
+    const message = createBaseUpsertKnowledgeArticleResponse();
+    message.article = (object.article !== undefined && object.article !== null)
+      ? KnowledgeArticle.fromPartial(object.article)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSuggestKnowledgeRequest(): SuggestKnowledgeRequest {
+  return { caseId: "", pageSize: 0 };
+}
+
+export const SuggestKnowledgeRequest: MessageFns<SuggestKnowledgeRequest> = {
+  encode(message: SuggestKnowledgeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.pageSize !== 0) {
+      writer.uint32(16).int32(message.pageSize);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestKnowledgeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestKnowledgeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuggestKnowledgeRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+    };
+  },
+
+  toJSON(message: SuggestKnowledgeRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuggestKnowledgeRequest>, I>>(base?: I): SuggestKnowledgeRequest {
+    return SuggestKnowledgeRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuggestKnowledgeRequest>, I>>(object: I): SuggestKnowledgeRequest {
+    const message = createBaseSuggestKnowledgeRequest();
+    message.caseId = object.caseId ?? "";
+    message.pageSize = object.pageSize ?? 0;
+    return message;
+  },
+};
+
+function createBaseSuggestKnowledgeResponse(): SuggestKnowledgeResponse {
+  return { hits: [] };
+}
+
+export const SuggestKnowledgeResponse: MessageFns<SuggestKnowledgeResponse> = {
+  encode(message: SuggestKnowledgeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.hits) {
+      KnowledgeHit.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SuggestKnowledgeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSuggestKnowledgeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.hits.push(KnowledgeHit.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SuggestKnowledgeResponse {
+    return {
+      hits: globalThis.Array.isArray(object?.hits) ? object.hits.map((e: any) => KnowledgeHit.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: SuggestKnowledgeResponse): unknown {
+    const obj: any = {};
+    if (message.hits?.length) {
+      obj.hits = message.hits.map((e) => KnowledgeHit.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SuggestKnowledgeResponse>, I>>(base?: I): SuggestKnowledgeResponse {
+    return SuggestKnowledgeResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SuggestKnowledgeResponse>, I>>(object: I): SuggestKnowledgeResponse {
+    const message = createBaseSuggestKnowledgeResponse();
+    message.hits = object.hits?.map((e) => KnowledgeHit.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpsertAgentRequest(): UpsertAgentRequest {
+  return { agent: undefined };
+}
+
+export const UpsertAgentRequest: MessageFns<UpsertAgentRequest> = {
+  encode(message: UpsertAgentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agent !== undefined) {
+      Agent.encode(message.agent, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertAgentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertAgentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agent = Agent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertAgentRequest {
+    return { agent: isSet(object.agent) ? Agent.fromJSON(object.agent) : undefined };
+  },
+
+  toJSON(message: UpsertAgentRequest): unknown {
+    const obj: any = {};
+    if (message.agent !== undefined) {
+      obj.agent = Agent.toJSON(message.agent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertAgentRequest>, I>>(base?: I): UpsertAgentRequest {
+    return UpsertAgentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertAgentRequest>, I>>(object: I): UpsertAgentRequest {
+    const message = createBaseUpsertAgentRequest();
+    message.agent = (object.agent !== undefined && object.agent !== null) ? Agent.fromPartial(object.agent) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertAgentResponse(): UpsertAgentResponse {
+  return { agent: undefined };
+}
+
+export const UpsertAgentResponse: MessageFns<UpsertAgentResponse> = {
+  encode(message: UpsertAgentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agent !== undefined) {
+      Agent.encode(message.agent, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertAgentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertAgentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agent = Agent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertAgentResponse {
+    return { agent: isSet(object.agent) ? Agent.fromJSON(object.agent) : undefined };
+  },
+
+  toJSON(message: UpsertAgentResponse): unknown {
+    const obj: any = {};
+    if (message.agent !== undefined) {
+      obj.agent = Agent.toJSON(message.agent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertAgentResponse>, I>>(base?: I): UpsertAgentResponse {
+    return UpsertAgentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertAgentResponse>, I>>(object: I): UpsertAgentResponse {
+    const message = createBaseUpsertAgentResponse();
+    message.agent = (object.agent !== undefined && object.agent !== null) ? Agent.fromPartial(object.agent) : undefined;
+    return message;
+  },
+};
+
+function createBaseRouteCaseRequest(): RouteCaseRequest {
+  return { caseId: "", expectedVersion: 0 };
+}
+
+export const RouteCaseRequest: MessageFns<RouteCaseRequest> = {
+  encode(message: RouteCaseRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.expectedVersion !== 0) {
+      writer.uint32(16).int64(message.expectedVersion);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RouteCaseRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRouteCaseRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.expectedVersion = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RouteCaseRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      expectedVersion: isSet(object.expectedVersion)
+        ? globalThis.Number(object.expectedVersion)
+        : isSet(object.expected_version)
+        ? globalThis.Number(object.expected_version)
+        : 0,
+    };
+  },
+
+  toJSON(message: RouteCaseRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.expectedVersion !== 0) {
+      obj.expectedVersion = Math.round(message.expectedVersion);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RouteCaseRequest>, I>>(base?: I): RouteCaseRequest {
+    return RouteCaseRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RouteCaseRequest>, I>>(object: I): RouteCaseRequest {
+    const message = createBaseRouteCaseRequest();
+    message.caseId = object.caseId ?? "";
+    message.expectedVersion = object.expectedVersion ?? 0;
+    return message;
+  },
+};
+
+function createBaseRouteCaseResponse(): RouteCaseResponse {
+  return { case: undefined };
+}
+
+export const RouteCaseResponse: MessageFns<RouteCaseResponse> = {
+  encode(message: RouteCaseResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RouteCaseResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRouteCaseResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RouteCaseResponse {
+    return { case: isSet(object.case) ? Case.fromJSON(object.case) : undefined };
+  },
+
+  toJSON(message: RouteCaseResponse): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = Case.toJSON(message.case);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RouteCaseResponse>, I>>(base?: I): RouteCaseResponse {
+    return RouteCaseResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RouteCaseResponse>, I>>(object: I): RouteCaseResponse {
+    const message = createBaseRouteCaseResponse();
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    return message;
+  },
+};
+
+function createBaseLinkCasesRequest(): LinkCasesRequest {
+  return { caseId: "", otherCaseId: "", kind: 0 };
+}
+
+export const LinkCasesRequest: MessageFns<LinkCasesRequest> = {
+  encode(message: LinkCasesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.caseId !== "") {
+      writer.uint32(10).string(message.caseId);
+    }
+    if (message.otherCaseId !== "") {
+      writer.uint32(18).string(message.otherCaseId);
+    }
+    if (message.kind !== 0) {
+      writer.uint32(24).int32(message.kind);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkCasesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkCasesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.caseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.otherCaseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkCasesRequest {
+    return {
+      caseId: isSet(object.caseId)
+        ? globalThis.String(object.caseId)
+        : isSet(object.case_id)
+        ? globalThis.String(object.case_id)
+        : "",
+      otherCaseId: isSet(object.otherCaseId)
+        ? globalThis.String(object.otherCaseId)
+        : isSet(object.other_case_id)
+        ? globalThis.String(object.other_case_id)
+        : "",
+      kind: isSet(object.kind) ? caseLinkKindFromJSON(object.kind) : 0,
+    };
+  },
+
+  toJSON(message: LinkCasesRequest): unknown {
+    const obj: any = {};
+    if (message.caseId !== "") {
+      obj.caseId = message.caseId;
+    }
+    if (message.otherCaseId !== "") {
+      obj.otherCaseId = message.otherCaseId;
+    }
+    if (message.kind !== 0) {
+      obj.kind = caseLinkKindToJSON(message.kind);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LinkCasesRequest>, I>>(base?: I): LinkCasesRequest {
+    return LinkCasesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkCasesRequest>, I>>(object: I): LinkCasesRequest {
+    const message = createBaseLinkCasesRequest();
+    message.caseId = object.caseId ?? "";
+    message.otherCaseId = object.otherCaseId ?? "";
+    message.kind = object.kind ?? 0;
+    return message;
+  },
+};
+
+function createBaseLinkCasesResponse(): LinkCasesResponse {
+  return { case: undefined };
+}
+
+export const LinkCasesResponse: MessageFns<LinkCasesResponse> = {
+  encode(message: LinkCasesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LinkCasesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLinkCasesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LinkCasesResponse {
+    return { case: isSet(object.case) ? Case.fromJSON(object.case) : undefined };
+  },
+
+  toJSON(message: LinkCasesResponse): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = Case.toJSON(message.case);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<LinkCasesResponse>, I>>(base?: I): LinkCasesResponse {
+    return LinkCasesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<LinkCasesResponse>, I>>(object: I): LinkCasesResponse {
+    const message = createBaseLinkCasesResponse();
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    return message;
+  },
+};
+
+function createBaseMergeCasesRequest(): MergeCasesRequest {
+  return { sourceCaseId: "", targetCaseId: "", reason: "" };
+}
+
+export const MergeCasesRequest: MessageFns<MergeCasesRequest> = {
+  encode(message: MergeCasesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sourceCaseId !== "") {
+      writer.uint32(10).string(message.sourceCaseId);
+    }
+    if (message.targetCaseId !== "") {
+      writer.uint32(18).string(message.targetCaseId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeCasesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeCasesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sourceCaseId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.targetCaseId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeCasesRequest {
+    return {
+      sourceCaseId: isSet(object.sourceCaseId)
+        ? globalThis.String(object.sourceCaseId)
+        : isSet(object.source_case_id)
+        ? globalThis.String(object.source_case_id)
+        : "",
+      targetCaseId: isSet(object.targetCaseId)
+        ? globalThis.String(object.targetCaseId)
+        : isSet(object.target_case_id)
+        ? globalThis.String(object.target_case_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: MergeCasesRequest): unknown {
+    const obj: any = {};
+    if (message.sourceCaseId !== "") {
+      obj.sourceCaseId = message.sourceCaseId;
+    }
+    if (message.targetCaseId !== "") {
+      obj.targetCaseId = message.targetCaseId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeCasesRequest>, I>>(base?: I): MergeCasesRequest {
+    return MergeCasesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeCasesRequest>, I>>(object: I): MergeCasesRequest {
+    const message = createBaseMergeCasesRequest();
+    message.sourceCaseId = object.sourceCaseId ?? "";
+    message.targetCaseId = object.targetCaseId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseMergeCasesResponse(): MergeCasesResponse {
+  return { case: undefined };
+}
+
+export const MergeCasesResponse: MessageFns<MergeCasesResponse> = {
+  encode(message: MergeCasesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.case !== undefined) {
+      Case.encode(message.case, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MergeCasesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMergeCasesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.case = Case.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MergeCasesResponse {
+    return { case: isSet(object.case) ? Case.fromJSON(object.case) : undefined };
+  },
+
+  toJSON(message: MergeCasesResponse): unknown {
+    const obj: any = {};
+    if (message.case !== undefined) {
+      obj.case = Case.toJSON(message.case);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MergeCasesResponse>, I>>(base?: I): MergeCasesResponse {
+    return MergeCasesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MergeCasesResponse>, I>>(object: I): MergeCasesResponse {
+    const message = createBaseMergeCasesResponse();
+    message.case = (object.case !== undefined && object.case !== null) ? Case.fromPartial(object.case) : undefined;
+    return message;
+  },
+};
+
 /**
  * Inquiries, complaints, requests and compliments from intake to archive, with
  * SLAs, dispatch, compensation and satisfaction surveys.
@@ -4440,6 +5684,71 @@ export const CaseServiceService = {
       Buffer.from(GetKnowledgeArticleResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetKnowledgeArticleResponse => GetKnowledgeArticleResponse.decode(value),
   },
+  /** Creates an article or stores a new version of it. */
+  upsertKnowledgeArticle: {
+    path: "/csm.cases.v1.CaseService/UpsertKnowledgeArticle" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertKnowledgeArticleRequest): Buffer =>
+      Buffer.from(UpsertKnowledgeArticleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertKnowledgeArticleRequest => UpsertKnowledgeArticleRequest.decode(value),
+    responseSerialize: (value: UpsertKnowledgeArticleResponse): Buffer =>
+      Buffer.from(UpsertKnowledgeArticleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertKnowledgeArticleResponse =>
+      UpsertKnowledgeArticleResponse.decode(value),
+  },
+  /** Articles for a case from its category and text. */
+  suggestKnowledge: {
+    path: "/csm.cases.v1.CaseService/SuggestKnowledge" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuggestKnowledgeRequest): Buffer =>
+      Buffer.from(SuggestKnowledgeRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuggestKnowledgeRequest => SuggestKnowledgeRequest.decode(value),
+    responseSerialize: (value: SuggestKnowledgeResponse): Buffer =>
+      Buffer.from(SuggestKnowledgeResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SuggestKnowledgeResponse => SuggestKnowledgeResponse.decode(value),
+  },
+  /** Registers or updates an agent's team, tier, skills and capacity. */
+  upsertAgent: {
+    path: "/csm.cases.v1.CaseService/UpsertAgent" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertAgentRequest): Buffer => Buffer.from(UpsertAgentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertAgentRequest => UpsertAgentRequest.decode(value),
+    responseSerialize: (value: UpsertAgentResponse): Buffer => Buffer.from(UpsertAgentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertAgentResponse => UpsertAgentResponse.decode(value),
+  },
+  /** Assigns the case to the least-loaded agent of its queue with the skills. */
+  routeCase: {
+    path: "/csm.cases.v1.CaseService/RouteCase" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RouteCaseRequest): Buffer => Buffer.from(RouteCaseRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RouteCaseRequest => RouteCaseRequest.decode(value),
+    responseSerialize: (value: RouteCaseResponse): Buffer => Buffer.from(RouteCaseResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RouteCaseResponse => RouteCaseResponse.decode(value),
+  },
+  /** Marks two cases as related or duplicates. */
+  linkCases: {
+    path: "/csm.cases.v1.CaseService/LinkCases" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: LinkCasesRequest): Buffer => Buffer.from(LinkCasesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): LinkCasesRequest => LinkCasesRequest.decode(value),
+    responseSerialize: (value: LinkCasesResponse): Buffer => Buffer.from(LinkCasesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): LinkCasesResponse => LinkCasesResponse.decode(value),
+  },
+  /** Merges a case into another; both timelines are preserved. */
+  mergeCases: {
+    path: "/csm.cases.v1.CaseService/MergeCases" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MergeCasesRequest): Buffer => Buffer.from(MergeCasesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MergeCasesRequest => MergeCasesRequest.decode(value),
+    responseSerialize: (value: MergeCasesResponse): Buffer => Buffer.from(MergeCasesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MergeCasesResponse => MergeCasesResponse.decode(value),
+  },
 } as const;
 
 export interface CaseServiceServer extends UntypedServiceImplementation {
@@ -4470,6 +5779,18 @@ export interface CaseServiceServer extends UntypedServiceImplementation {
   listCategories: handleUnaryCall<ListCategoriesRequest, ListCategoriesResponse>;
   searchKnowledge: handleUnaryCall<SearchKnowledgeRequest, SearchKnowledgeResponse>;
   getKnowledgeArticle: handleUnaryCall<GetKnowledgeArticleRequest, GetKnowledgeArticleResponse>;
+  /** Creates an article or stores a new version of it. */
+  upsertKnowledgeArticle: handleUnaryCall<UpsertKnowledgeArticleRequest, UpsertKnowledgeArticleResponse>;
+  /** Articles for a case from its category and text. */
+  suggestKnowledge: handleUnaryCall<SuggestKnowledgeRequest, SuggestKnowledgeResponse>;
+  /** Registers or updates an agent's team, tier, skills and capacity. */
+  upsertAgent: handleUnaryCall<UpsertAgentRequest, UpsertAgentResponse>;
+  /** Assigns the case to the least-loaded agent of its queue with the skills. */
+  routeCase: handleUnaryCall<RouteCaseRequest, RouteCaseResponse>;
+  /** Marks two cases as related or duplicates. */
+  linkCases: handleUnaryCall<LinkCasesRequest, LinkCasesResponse>;
+  /** Merges a case into another; both timelines are preserved. */
+  mergeCases: handleUnaryCall<MergeCasesRequest, MergeCasesResponse>;
 }
 
 export interface CaseServiceClient extends Client {
@@ -4737,6 +6058,102 @@ export interface CaseServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetKnowledgeArticleResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates an article or stores a new version of it. */
+  upsertKnowledgeArticle(
+    request: UpsertKnowledgeArticleRequest,
+    callback: (error: ServiceError | null, response: UpsertKnowledgeArticleResponse) => void,
+  ): ClientUnaryCall;
+  upsertKnowledgeArticle(
+    request: UpsertKnowledgeArticleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertKnowledgeArticleResponse) => void,
+  ): ClientUnaryCall;
+  upsertKnowledgeArticle(
+    request: UpsertKnowledgeArticleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertKnowledgeArticleResponse) => void,
+  ): ClientUnaryCall;
+  /** Articles for a case from its category and text. */
+  suggestKnowledge(
+    request: SuggestKnowledgeRequest,
+    callback: (error: ServiceError | null, response: SuggestKnowledgeResponse) => void,
+  ): ClientUnaryCall;
+  suggestKnowledge(
+    request: SuggestKnowledgeRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SuggestKnowledgeResponse) => void,
+  ): ClientUnaryCall;
+  suggestKnowledge(
+    request: SuggestKnowledgeRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SuggestKnowledgeResponse) => void,
+  ): ClientUnaryCall;
+  /** Registers or updates an agent's team, tier, skills and capacity. */
+  upsertAgent(
+    request: UpsertAgentRequest,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  upsertAgent(
+    request: UpsertAgentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  upsertAgent(
+    request: UpsertAgentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  /** Assigns the case to the least-loaded agent of its queue with the skills. */
+  routeCase(
+    request: RouteCaseRequest,
+    callback: (error: ServiceError | null, response: RouteCaseResponse) => void,
+  ): ClientUnaryCall;
+  routeCase(
+    request: RouteCaseRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RouteCaseResponse) => void,
+  ): ClientUnaryCall;
+  routeCase(
+    request: RouteCaseRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RouteCaseResponse) => void,
+  ): ClientUnaryCall;
+  /** Marks two cases as related or duplicates. */
+  linkCases(
+    request: LinkCasesRequest,
+    callback: (error: ServiceError | null, response: LinkCasesResponse) => void,
+  ): ClientUnaryCall;
+  linkCases(
+    request: LinkCasesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: LinkCasesResponse) => void,
+  ): ClientUnaryCall;
+  linkCases(
+    request: LinkCasesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: LinkCasesResponse) => void,
+  ): ClientUnaryCall;
+  /** Merges a case into another; both timelines are preserved. */
+  mergeCases(
+    request: MergeCasesRequest,
+    callback: (error: ServiceError | null, response: MergeCasesResponse) => void,
+  ): ClientUnaryCall;
+  mergeCases(
+    request: MergeCasesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MergeCasesResponse) => void,
+  ): ClientUnaryCall;
+  mergeCases(
+    request: MergeCasesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MergeCasesResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -60,7 +60,11 @@ export interface KnowledgeArticle {
   categoryCode: string;
   tags: string[];
   audience: KnowledgeAudience;
-  updateTime?: Date | undefined;
+  updateTime?:
+    | Date
+    | undefined;
+  /** Increments on every update; pass it back as expected_version. */
+  version: number;
 }
 
 export interface KnowledgeHit {
@@ -84,6 +88,7 @@ function createBaseKnowledgeArticle(): KnowledgeArticle {
     tags: [],
     audience: 0,
     updateTime: undefined,
+    version: 0,
   };
 }
 
@@ -115,6 +120,9 @@ export const KnowledgeArticle: MessageFns<KnowledgeArticle> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(74).fork()).join();
+    }
+    if (message.version !== 0) {
+      writer.uint32(80).int64(message.version);
     }
     return writer;
   },
@@ -204,6 +212,14 @@ export const KnowledgeArticle: MessageFns<KnowledgeArticle> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.version = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -235,6 +251,7 @@ export const KnowledgeArticle: MessageFns<KnowledgeArticle> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      version: isSet(object.version) ? globalThis.Number(object.version) : 0,
     };
   },
 
@@ -267,6 +284,9 @@ export const KnowledgeArticle: MessageFns<KnowledgeArticle> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.version !== 0) {
+      obj.version = Math.round(message.version);
+    }
     return obj;
   },
 
@@ -284,6 +304,7 @@ export const KnowledgeArticle: MessageFns<KnowledgeArticle> = {
     message.tags = object.tags?.map((e) => e) || [];
     message.audience = object.audience ?? 0;
     message.updateTime = object.updateTime ?? undefined;
+    message.version = object.version ?? 0;
     return message;
   },
 };
@@ -427,6 +448,17 @@ function fromJsonTimestamp(o: any): Date {
   } else {
     return fromTimestamp(Timestamp.fromJSON(o));
   }
+}
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
 }
 
 function isSet(value: any): boolean {

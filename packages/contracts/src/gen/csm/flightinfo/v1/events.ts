@@ -25,6 +25,11 @@ export interface FlightDelayed {
   delayMinutes: number;
   previousDelayMinutes: number;
   reasons: DelayReason[];
+  /**
+   * The configured delay threshold this event reports crossing (e.g. 15, 60,
+   * 180): one event per threshold per flight.
+   */
+  thresholdMinutes: number;
 }
 
 /** csm.flight.flight.cancelled.v1 */
@@ -216,7 +221,7 @@ export const FlightStatusChanged: MessageFns<FlightStatusChanged> = {
 };
 
 function createBaseFlightDelayed(): FlightDelayed {
-  return { flight: undefined, delayMinutes: 0, previousDelayMinutes: 0, reasons: [] };
+  return { flight: undefined, delayMinutes: 0, previousDelayMinutes: 0, reasons: [], thresholdMinutes: 0 };
 }
 
 export const FlightDelayed: MessageFns<FlightDelayed> = {
@@ -232,6 +237,9 @@ export const FlightDelayed: MessageFns<FlightDelayed> = {
     }
     for (const v of message.reasons) {
       DelayReason.encode(v!, writer.uint32(34).fork()).join();
+    }
+    if (message.thresholdMinutes !== 0) {
+      writer.uint32(40).int32(message.thresholdMinutes);
     }
     return writer;
   },
@@ -281,6 +289,14 @@ export const FlightDelayed: MessageFns<FlightDelayed> = {
             message.reasons.push(DelayReason.decode(reader, reader.uint32()));
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.thresholdMinutes = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -307,6 +323,11 @@ export const FlightDelayed: MessageFns<FlightDelayed> = {
         ? globalThis.Number(object.previous_delay_minutes)
         : 0,
       reasons: globalThis.Array.isArray(object?.reasons) ? object.reasons.map((e: any) => DelayReason.fromJSON(e)) : [],
+      thresholdMinutes: isSet(object.thresholdMinutes)
+        ? globalThis.Number(object.thresholdMinutes)
+        : isSet(object.threshold_minutes)
+        ? globalThis.Number(object.threshold_minutes)
+        : 0,
     };
   },
 
@@ -324,6 +345,9 @@ export const FlightDelayed: MessageFns<FlightDelayed> = {
     if (message.reasons?.length) {
       obj.reasons = message.reasons.map((e) => DelayReason.toJSON(e));
     }
+    if (message.thresholdMinutes !== 0) {
+      obj.thresholdMinutes = Math.round(message.thresholdMinutes);
+    }
     return obj;
   },
 
@@ -338,6 +362,7 @@ export const FlightDelayed: MessageFns<FlightDelayed> = {
     message.delayMinutes = object.delayMinutes ?? 0;
     message.previousDelayMinutes = object.previousDelayMinutes ?? 0;
     message.reasons = object.reasons?.map((e) => DelayReason.fromPartial(e)) || [];
+    message.thresholdMinutes = object.thresholdMinutes ?? 0;
     return message;
   },
 };

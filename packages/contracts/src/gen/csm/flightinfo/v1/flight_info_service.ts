@@ -88,6 +88,21 @@ export interface UpsertScheduleResponse {
   unchangedCount: number;
 }
 
+export interface ImportScheduleRequest {
+  /** The file's text (UTF-8). */
+  content: string;
+  /** Source system ("SSIM import"). */
+  source: string;
+}
+
+export interface ImportScheduleResponse {
+  createdCount: number;
+  updatedCount: number;
+  unchangedCount: number;
+  /** Dated flights the file expanded into. */
+  flightCount: number;
+}
+
 export interface IngestStatusUpdateRequest {
   flight?:
     | FlightRef
@@ -133,7 +148,7 @@ export interface GetFlightResponse {
 }
 
 export interface ListDeparturesRequest {
-  /** IATA airport code. */
+  /** IATA airport code, IATA city code ("BJS") or PRC area code ("010"). */
   airport: string;
   /** Scheduled departure within this window. */
   window?:
@@ -141,7 +156,15 @@ export interface ListDeparturesRequest {
     | undefined;
   /** Optional carrier filter. */
   carrier: string;
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /**
+   * Alternative to window: scheduled departure local time at the airport,
+   * "YYYY-MM-DDTHH:MM", half-open [local_start, local_end).
+   */
+  localStart: string;
+  localEnd: string;
 }
 
 export interface ListDeparturesResponse {
@@ -151,12 +174,20 @@ export interface ListDeparturesResponse {
 }
 
 export interface ListArrivalsRequest {
-  /** IATA airport code. */
+  /** IATA airport code, IATA city code ("BJS") or PRC area code ("010"). */
   airport: string;
   /** Scheduled arrival within this window. */
   window?: TimeRange | undefined;
   carrier: string;
-  page?: PageRequest | undefined;
+  page?:
+    | PageRequest
+    | undefined;
+  /**
+   * Alternative to window: scheduled arrival local time at the airport,
+   * "YYYY-MM-DDTHH:MM", half-open [local_start, local_end).
+   */
+  localStart: string;
+  localEnd: string;
 }
 
 export interface ListArrivalsResponse {
@@ -1015,6 +1046,224 @@ export const UpsertScheduleResponse: MessageFns<UpsertScheduleResponse> = {
   },
 };
 
+function createBaseImportScheduleRequest(): ImportScheduleRequest {
+  return { content: "", source: "" };
+}
+
+export const ImportScheduleRequest: MessageFns<ImportScheduleRequest> = {
+  encode(message: ImportScheduleRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.content !== "") {
+      writer.uint32(10).string(message.content);
+    }
+    if (message.source !== "") {
+      writer.uint32(18).string(message.source);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportScheduleRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportScheduleRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.content = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.source = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportScheduleRequest {
+    return {
+      content: isSet(object.content) ? globalThis.String(object.content) : "",
+      source: isSet(object.source) ? globalThis.String(object.source) : "",
+    };
+  },
+
+  toJSON(message: ImportScheduleRequest): unknown {
+    const obj: any = {};
+    if (message.content !== "") {
+      obj.content = message.content;
+    }
+    if (message.source !== "") {
+      obj.source = message.source;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportScheduleRequest>, I>>(base?: I): ImportScheduleRequest {
+    return ImportScheduleRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportScheduleRequest>, I>>(object: I): ImportScheduleRequest {
+    const message = createBaseImportScheduleRequest();
+    message.content = object.content ?? "";
+    message.source = object.source ?? "";
+    return message;
+  },
+};
+
+function createBaseImportScheduleResponse(): ImportScheduleResponse {
+  return { createdCount: 0, updatedCount: 0, unchangedCount: 0, flightCount: 0 };
+}
+
+export const ImportScheduleResponse: MessageFns<ImportScheduleResponse> = {
+  encode(message: ImportScheduleResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.createdCount !== 0) {
+      writer.uint32(8).int32(message.createdCount);
+    }
+    if (message.updatedCount !== 0) {
+      writer.uint32(16).int32(message.updatedCount);
+    }
+    if (message.unchangedCount !== 0) {
+      writer.uint32(24).int32(message.unchangedCount);
+    }
+    if (message.flightCount !== 0) {
+      writer.uint32(32).int32(message.flightCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ImportScheduleResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseImportScheduleResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.createdCount = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.updatedCount = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.unchangedCount = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.flightCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ImportScheduleResponse {
+    return {
+      createdCount: isSet(object.createdCount)
+        ? globalThis.Number(object.createdCount)
+        : isSet(object.created_count)
+        ? globalThis.Number(object.created_count)
+        : 0,
+      updatedCount: isSet(object.updatedCount)
+        ? globalThis.Number(object.updatedCount)
+        : isSet(object.updated_count)
+        ? globalThis.Number(object.updated_count)
+        : 0,
+      unchangedCount: isSet(object.unchangedCount)
+        ? globalThis.Number(object.unchangedCount)
+        : isSet(object.unchanged_count)
+        ? globalThis.Number(object.unchanged_count)
+        : 0,
+      flightCount: isSet(object.flightCount)
+        ? globalThis.Number(object.flightCount)
+        : isSet(object.flight_count)
+        ? globalThis.Number(object.flight_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: ImportScheduleResponse): unknown {
+    const obj: any = {};
+    if (message.createdCount !== 0) {
+      obj.createdCount = Math.round(message.createdCount);
+    }
+    if (message.updatedCount !== 0) {
+      obj.updatedCount = Math.round(message.updatedCount);
+    }
+    if (message.unchangedCount !== 0) {
+      obj.unchangedCount = Math.round(message.unchangedCount);
+    }
+    if (message.flightCount !== 0) {
+      obj.flightCount = Math.round(message.flightCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ImportScheduleResponse>, I>>(base?: I): ImportScheduleResponse {
+    return ImportScheduleResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ImportScheduleResponse>, I>>(object: I): ImportScheduleResponse {
+    const message = createBaseImportScheduleResponse();
+    message.createdCount = object.createdCount ?? 0;
+    message.updatedCount = object.updatedCount ?? 0;
+    message.unchangedCount = object.unchangedCount ?? 0;
+    message.flightCount = object.flightCount ?? 0;
+    return message;
+  },
+};
+
 function createBaseIngestStatusUpdateRequest(): IngestStatusUpdateRequest {
   return {
     flight: undefined,
@@ -1714,7 +1963,7 @@ export const GetFlightResponse: MessageFns<GetFlightResponse> = {
 };
 
 function createBaseListDeparturesRequest(): ListDeparturesRequest {
-  return { airport: "", window: undefined, carrier: "", page: undefined };
+  return { airport: "", window: undefined, carrier: "", page: undefined, localStart: "", localEnd: "" };
 }
 
 export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
@@ -1730,6 +1979,12 @@ export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(34).fork()).join();
+    }
+    if (message.localStart !== "") {
+      writer.uint32(42).string(message.localStart);
+    }
+    if (message.localEnd !== "") {
+      writer.uint32(50).string(message.localEnd);
     }
     return writer;
   },
@@ -1779,6 +2034,22 @@ export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.localStart = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.localEnd = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1797,6 +2068,16 @@ export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
       window: isSet(object.window) ? TimeRange.fromJSON(object.window) : undefined,
       carrier: isSet(object.carrier) ? globalThis.String(object.carrier) : "",
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      localStart: isSet(object.localStart)
+        ? globalThis.String(object.localStart)
+        : isSet(object.local_start)
+        ? globalThis.String(object.local_start)
+        : "",
+      localEnd: isSet(object.localEnd)
+        ? globalThis.String(object.localEnd)
+        : isSet(object.local_end)
+        ? globalThis.String(object.local_end)
+        : "",
     };
   },
 
@@ -1814,6 +2095,12 @@ export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
     }
+    if (message.localStart !== "") {
+      obj.localStart = message.localStart;
+    }
+    if (message.localEnd !== "") {
+      obj.localEnd = message.localEnd;
+    }
     return obj;
   },
 
@@ -1830,6 +2117,8 @@ export const ListDeparturesRequest: MessageFns<ListDeparturesRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.localStart = object.localStart ?? "";
+    message.localEnd = object.localEnd ?? "";
     return message;
   },
 };
@@ -1922,7 +2211,7 @@ export const ListDeparturesResponse: MessageFns<ListDeparturesResponse> = {
 };
 
 function createBaseListArrivalsRequest(): ListArrivalsRequest {
-  return { airport: "", window: undefined, carrier: "", page: undefined };
+  return { airport: "", window: undefined, carrier: "", page: undefined, localStart: "", localEnd: "" };
 }
 
 export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
@@ -1938,6 +2227,12 @@ export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
     }
     if (message.page !== undefined) {
       PageRequest.encode(message.page, writer.uint32(34).fork()).join();
+    }
+    if (message.localStart !== "") {
+      writer.uint32(42).string(message.localStart);
+    }
+    if (message.localEnd !== "") {
+      writer.uint32(50).string(message.localEnd);
     }
     return writer;
   },
@@ -1987,6 +2282,22 @@ export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
             message.page = PageRequest.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.localStart = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.localEnd = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2005,6 +2316,16 @@ export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
       window: isSet(object.window) ? TimeRange.fromJSON(object.window) : undefined,
       carrier: isSet(object.carrier) ? globalThis.String(object.carrier) : "",
       page: isSet(object.page) ? PageRequest.fromJSON(object.page) : undefined,
+      localStart: isSet(object.localStart)
+        ? globalThis.String(object.localStart)
+        : isSet(object.local_start)
+        ? globalThis.String(object.local_start)
+        : "",
+      localEnd: isSet(object.localEnd)
+        ? globalThis.String(object.localEnd)
+        : isSet(object.local_end)
+        ? globalThis.String(object.local_end)
+        : "",
     };
   },
 
@@ -2022,6 +2343,12 @@ export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
     if (message.page !== undefined) {
       obj.page = PageRequest.toJSON(message.page);
     }
+    if (message.localStart !== "") {
+      obj.localStart = message.localStart;
+    }
+    if (message.localEnd !== "") {
+      obj.localEnd = message.localEnd;
+    }
     return obj;
   },
 
@@ -2038,6 +2365,8 @@ export const ListArrivalsRequest: MessageFns<ListArrivalsRequest> = {
     message.page = (object.page !== undefined && object.page !== null)
       ? PageRequest.fromPartial(object.page)
       : undefined;
+    message.localStart = object.localStart ?? "";
+    message.localEnd = object.localEnd ?? "";
     return message;
   },
 };
@@ -2861,6 +3190,22 @@ export const FlightInfoServiceService = {
     responseDeserialize: (value: Buffer): UpsertScheduleResponse => UpsertScheduleResponse.decode(value),
   },
   /**
+   * Bulk load of a schedule file in the SSIM-like text format
+   * (docs/services/flight-info.md): periods of operation are expanded into
+   * dated flights and upserted like UpsertSchedule.
+   */
+  importSchedule: {
+    path: "/csm.flightinfo.v1.FlightInfoService/ImportSchedule" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ImportScheduleRequest): Buffer =>
+      Buffer.from(ImportScheduleRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ImportScheduleRequest => ImportScheduleRequest.decode(value),
+    responseSerialize: (value: ImportScheduleResponse): Buffer =>
+      Buffer.from(ImportScheduleResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ImportScheduleResponse => ImportScheduleResponse.decode(value),
+  },
+  /**
    * A status update from operations control; idempotent by update_id,
    * out-of-order updates (older observe_time) are ignored.
    */
@@ -2947,6 +3292,12 @@ export interface FlightInfoServiceServer extends UntypedServiceImplementation {
   /** Creates or replaces the scheduled part of dated flights (status is kept). */
   upsertSchedule: handleUnaryCall<UpsertScheduleRequest, UpsertScheduleResponse>;
   /**
+   * Bulk load of a schedule file in the SSIM-like text format
+   * (docs/services/flight-info.md): periods of operation are expanded into
+   * dated flights and upserted like UpsertSchedule.
+   */
+  importSchedule: handleUnaryCall<ImportScheduleRequest, ImportScheduleResponse>;
+  /**
    * A status update from operations control; idempotent by update_id,
    * out-of-order updates (older observe_time) are ignored.
    */
@@ -3008,6 +3359,26 @@ export interface FlightInfoServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpsertScheduleResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Bulk load of a schedule file in the SSIM-like text format
+   * (docs/services/flight-info.md): periods of operation are expanded into
+   * dated flights and upserted like UpsertSchedule.
+   */
+  importSchedule(
+    request: ImportScheduleRequest,
+    callback: (error: ServiceError | null, response: ImportScheduleResponse) => void,
+  ): ClientUnaryCall;
+  importSchedule(
+    request: ImportScheduleRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ImportScheduleResponse) => void,
+  ): ClientUnaryCall;
+  importSchedule(
+    request: ImportScheduleRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ImportScheduleResponse) => void,
   ): ClientUnaryCall;
   /**
    * A status update from operations control; idempotent by update_id,

@@ -21,6 +21,10 @@ export enum TransactionKind {
   /** TRANSACTION_KIND_REDEMPTION_REVERSAL - Miles returned by a cancelled redemption. */
   TRANSACTION_KIND_REDEMPTION_REVERSAL = 6,
   TRANSACTION_KIND_EXPIRY = 7,
+  /** TRANSACTION_KIND_REDEMPTION_HOLD - Miles moved from available to held by a redemption hold. */
+  TRANSACTION_KIND_REDEMPTION_HOLD = 8,
+  /** TRANSACTION_KIND_HOLD_RELEASE - Held miles returned to available (hold cancelled or lapsed). */
+  TRANSACTION_KIND_HOLD_RELEASE = 9,
   UNRECOGNIZED = -1,
 }
 
@@ -50,6 +54,12 @@ export function transactionKindFromJSON(object: any): TransactionKind {
     case 7:
     case "TRANSACTION_KIND_EXPIRY":
       return TransactionKind.TRANSACTION_KIND_EXPIRY;
+    case 8:
+    case "TRANSACTION_KIND_REDEMPTION_HOLD":
+      return TransactionKind.TRANSACTION_KIND_REDEMPTION_HOLD;
+    case 9:
+    case "TRANSACTION_KIND_HOLD_RELEASE":
+      return TransactionKind.TRANSACTION_KIND_HOLD_RELEASE;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -75,6 +85,10 @@ export function transactionKindToJSON(object: TransactionKind): string {
       return "TRANSACTION_KIND_REDEMPTION_REVERSAL";
     case TransactionKind.TRANSACTION_KIND_EXPIRY:
       return "TRANSACTION_KIND_EXPIRY";
+    case TransactionKind.TRANSACTION_KIND_REDEMPTION_HOLD:
+      return "TRANSACTION_KIND_REDEMPTION_HOLD";
+    case TransactionKind.TRANSACTION_KIND_HOLD_RELEASE:
+      return "TRANSACTION_KIND_HOLD_RELEASE";
     case TransactionKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

@@ -31,6 +31,27 @@ import {
   RedemptionQuote,
 } from "./redemption";
 
+export interface RunExpiryRequest {
+  /** ISO 8601 "YYYY-MM-DD"; empty means today (UTC). */
+  asOfDate: string;
+}
+
+export interface RunExpiryResponse {
+  membersExpired: number;
+  milesExpired: number;
+}
+
+export interface RunTierEvaluationRequest {
+  /** ISO 8601 "YYYY-MM-DD"; empty means today (UTC). */
+  asOfDate: string;
+}
+
+export interface RunTierEvaluationResponse {
+  membersEvaluated: number;
+  downgraded: number;
+  renewed: number;
+}
+
 export interface EnrollRequest {
   passengerId: string;
   enrollmentChannel: string;
@@ -193,6 +214,350 @@ export interface ListTiersResponse {
   /** Lowest tier first. */
   tiers: TierDefinition[];
 }
+
+function createBaseRunExpiryRequest(): RunExpiryRequest {
+  return { asOfDate: "" };
+}
+
+export const RunExpiryRequest: MessageFns<RunExpiryRequest> = {
+  encode(message: RunExpiryRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.asOfDate !== "") {
+      writer.uint32(10).string(message.asOfDate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunExpiryRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunExpiryRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.asOfDate = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunExpiryRequest {
+    return {
+      asOfDate: isSet(object.asOfDate)
+        ? globalThis.String(object.asOfDate)
+        : isSet(object.as_of_date)
+        ? globalThis.String(object.as_of_date)
+        : "",
+    };
+  },
+
+  toJSON(message: RunExpiryRequest): unknown {
+    const obj: any = {};
+    if (message.asOfDate !== "") {
+      obj.asOfDate = message.asOfDate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunExpiryRequest>, I>>(base?: I): RunExpiryRequest {
+    return RunExpiryRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunExpiryRequest>, I>>(object: I): RunExpiryRequest {
+    const message = createBaseRunExpiryRequest();
+    message.asOfDate = object.asOfDate ?? "";
+    return message;
+  },
+};
+
+function createBaseRunExpiryResponse(): RunExpiryResponse {
+  return { membersExpired: 0, milesExpired: 0 };
+}
+
+export const RunExpiryResponse: MessageFns<RunExpiryResponse> = {
+  encode(message: RunExpiryResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.membersExpired !== 0) {
+      writer.uint32(8).int32(message.membersExpired);
+    }
+    if (message.milesExpired !== 0) {
+      writer.uint32(16).int64(message.milesExpired);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunExpiryResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunExpiryResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.membersExpired = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.milesExpired = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunExpiryResponse {
+    return {
+      membersExpired: isSet(object.membersExpired)
+        ? globalThis.Number(object.membersExpired)
+        : isSet(object.members_expired)
+        ? globalThis.Number(object.members_expired)
+        : 0,
+      milesExpired: isSet(object.milesExpired)
+        ? globalThis.Number(object.milesExpired)
+        : isSet(object.miles_expired)
+        ? globalThis.Number(object.miles_expired)
+        : 0,
+    };
+  },
+
+  toJSON(message: RunExpiryResponse): unknown {
+    const obj: any = {};
+    if (message.membersExpired !== 0) {
+      obj.membersExpired = Math.round(message.membersExpired);
+    }
+    if (message.milesExpired !== 0) {
+      obj.milesExpired = Math.round(message.milesExpired);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunExpiryResponse>, I>>(base?: I): RunExpiryResponse {
+    return RunExpiryResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunExpiryResponse>, I>>(object: I): RunExpiryResponse {
+    const message = createBaseRunExpiryResponse();
+    message.membersExpired = object.membersExpired ?? 0;
+    message.milesExpired = object.milesExpired ?? 0;
+    return message;
+  },
+};
+
+function createBaseRunTierEvaluationRequest(): RunTierEvaluationRequest {
+  return { asOfDate: "" };
+}
+
+export const RunTierEvaluationRequest: MessageFns<RunTierEvaluationRequest> = {
+  encode(message: RunTierEvaluationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.asOfDate !== "") {
+      writer.uint32(10).string(message.asOfDate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunTierEvaluationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunTierEvaluationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.asOfDate = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunTierEvaluationRequest {
+    return {
+      asOfDate: isSet(object.asOfDate)
+        ? globalThis.String(object.asOfDate)
+        : isSet(object.as_of_date)
+        ? globalThis.String(object.as_of_date)
+        : "",
+    };
+  },
+
+  toJSON(message: RunTierEvaluationRequest): unknown {
+    const obj: any = {};
+    if (message.asOfDate !== "") {
+      obj.asOfDate = message.asOfDate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunTierEvaluationRequest>, I>>(base?: I): RunTierEvaluationRequest {
+    return RunTierEvaluationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunTierEvaluationRequest>, I>>(object: I): RunTierEvaluationRequest {
+    const message = createBaseRunTierEvaluationRequest();
+    message.asOfDate = object.asOfDate ?? "";
+    return message;
+  },
+};
+
+function createBaseRunTierEvaluationResponse(): RunTierEvaluationResponse {
+  return { membersEvaluated: 0, downgraded: 0, renewed: 0 };
+}
+
+export const RunTierEvaluationResponse: MessageFns<RunTierEvaluationResponse> = {
+  encode(message: RunTierEvaluationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.membersEvaluated !== 0) {
+      writer.uint32(8).int32(message.membersEvaluated);
+    }
+    if (message.downgraded !== 0) {
+      writer.uint32(16).int32(message.downgraded);
+    }
+    if (message.renewed !== 0) {
+      writer.uint32(24).int32(message.renewed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RunTierEvaluationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRunTierEvaluationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.membersEvaluated = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.downgraded = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.renewed = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RunTierEvaluationResponse {
+    return {
+      membersEvaluated: isSet(object.membersEvaluated)
+        ? globalThis.Number(object.membersEvaluated)
+        : isSet(object.members_evaluated)
+        ? globalThis.Number(object.members_evaluated)
+        : 0,
+      downgraded: isSet(object.downgraded) ? globalThis.Number(object.downgraded) : 0,
+      renewed: isSet(object.renewed) ? globalThis.Number(object.renewed) : 0,
+    };
+  },
+
+  toJSON(message: RunTierEvaluationResponse): unknown {
+    const obj: any = {};
+    if (message.membersEvaluated !== 0) {
+      obj.membersEvaluated = Math.round(message.membersEvaluated);
+    }
+    if (message.downgraded !== 0) {
+      obj.downgraded = Math.round(message.downgraded);
+    }
+    if (message.renewed !== 0) {
+      obj.renewed = Math.round(message.renewed);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RunTierEvaluationResponse>, I>>(base?: I): RunTierEvaluationResponse {
+    return RunTierEvaluationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RunTierEvaluationResponse>, I>>(object: I): RunTierEvaluationResponse {
+    const message = createBaseRunTierEvaluationResponse();
+    message.membersEvaluated = object.membersEvaluated ?? 0;
+    message.downgraded = object.downgraded ?? 0;
+    message.renewed = object.renewed ?? 0;
+    return message;
+  },
+};
 
 function createBaseEnrollRequest(): EnrollRequest {
   return { passengerId: "", enrollmentChannel: "", referringPartnerCode: "", idempotencyKey: "" };
@@ -3060,6 +3425,34 @@ export const LoyaltyServiceService = {
     responseSerialize: (value: ListTiersResponse): Buffer => Buffer.from(ListTiersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListTiersResponse => ListTiersResponse.decode(value),
   },
+  /**
+   * Expires the miles of members inactive for the configured period as of a
+   * date. Safe to run from several replicas: each expiry is posted once.
+   */
+  runExpiry: {
+    path: "/csm.loyalty.v1.LoyaltyService/RunExpiry" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RunExpiryRequest): Buffer => Buffer.from(RunExpiryRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RunExpiryRequest => RunExpiryRequest.decode(value),
+    responseSerialize: (value: RunExpiryResponse): Buffer => Buffer.from(RunExpiryResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RunExpiryResponse => RunExpiryResponse.decode(value),
+  },
+  /**
+   * Evaluates tiers whose period ended on or before a date (soft landing:
+   * one level down at most). Each member-period is evaluated once.
+   */
+  runTierEvaluation: {
+    path: "/csm.loyalty.v1.LoyaltyService/RunTierEvaluation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RunTierEvaluationRequest): Buffer =>
+      Buffer.from(RunTierEvaluationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RunTierEvaluationRequest => RunTierEvaluationRequest.decode(value),
+    responseSerialize: (value: RunTierEvaluationResponse): Buffer =>
+      Buffer.from(RunTierEvaluationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RunTierEvaluationResponse => RunTierEvaluationResponse.decode(value),
+  },
 } as const;
 
 export interface LoyaltyServiceServer extends UntypedServiceImplementation {
@@ -3087,6 +3480,16 @@ export interface LoyaltyServiceServer extends UntypedServiceImplementation {
   getTierStatus: handleUnaryCall<GetTierStatusRequest, GetTierStatusResponse>;
   /** Tier rules and benefits of the programme. */
   listTiers: handleUnaryCall<ListTiersRequest, ListTiersResponse>;
+  /**
+   * Expires the miles of members inactive for the configured period as of a
+   * date. Safe to run from several replicas: each expiry is posted once.
+   */
+  runExpiry: handleUnaryCall<RunExpiryRequest, RunExpiryResponse>;
+  /**
+   * Evaluates tiers whose period ended on or before a date (soft landing:
+   * one level down at most). Each member-period is evaluated once.
+   */
+  runTierEvaluation: handleUnaryCall<RunTierEvaluationRequest, RunTierEvaluationResponse>;
 }
 
 export interface LoyaltyServiceClient extends Client {
@@ -3323,6 +3726,44 @@ export interface LoyaltyServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListTiersResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Expires the miles of members inactive for the configured period as of a
+   * date. Safe to run from several replicas: each expiry is posted once.
+   */
+  runExpiry(
+    request: RunExpiryRequest,
+    callback: (error: ServiceError | null, response: RunExpiryResponse) => void,
+  ): ClientUnaryCall;
+  runExpiry(
+    request: RunExpiryRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RunExpiryResponse) => void,
+  ): ClientUnaryCall;
+  runExpiry(
+    request: RunExpiryRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RunExpiryResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Evaluates tiers whose period ended on or before a date (soft landing:
+   * one level down at most). Each member-period is evaluated once.
+   */
+  runTierEvaluation(
+    request: RunTierEvaluationRequest,
+    callback: (error: ServiceError | null, response: RunTierEvaluationResponse) => void,
+  ): ClientUnaryCall;
+  runTierEvaluation(
+    request: RunTierEvaluationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RunTierEvaluationResponse) => void,
+  ): ClientUnaryCall;
+  runTierEvaluation(
+    request: RunTierEvaluationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RunTierEvaluationResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -257,7 +257,33 @@ export interface Partner {
     | undefined;
   /** Whether members can also burn miles with this partner. */
   redemptionEnabled: boolean;
-  audit?: AuditMetadata | undefined;
+  audit?:
+    | AuditMetadata
+    | undefined;
+  /**
+   * What the partner's credentials allow ("accruals:write", "accruals:read",
+   * "reconciliation:read").
+   */
+  scopes: string[];
+  /** Miles the partner may award per calendar month (UTC); 0 means no limit. */
+  monthlyMilesCap: number;
+  /** Whether an API credential has been issued. Output only. */
+  hasCredential: boolean;
+}
+
+/**
+ * A partner's billing statement for a period: what the programme issued on
+ * its behalf and what the partner owes for it.
+ */
+export interface PartnerStatement {
+  partnerCode: string;
+  /** ISO 8601 "YYYY-MM-DD", inclusive. */
+  startDate: string;
+  endDate: string;
+  accrualCount: number;
+  milesIssued: number;
+  amountOwed?: Money | undefined;
+  rejectedCount: number;
 }
 
 /** A partner's accrual as recorded by the programme. */
@@ -416,6 +442,9 @@ function createBasePartner(): Partner {
     pricePerMile: undefined,
     redemptionEnabled: false,
     audit: undefined,
+    scopes: [],
+    monthlyMilesCap: 0,
+    hasCredential: false,
   };
 }
 
@@ -447,6 +476,15 @@ export const Partner: MessageFns<Partner> = {
     }
     if (message.audit !== undefined) {
       AuditMetadata.encode(message.audit, writer.uint32(74).fork()).join();
+    }
+    for (const v of message.scopes) {
+      writer.uint32(82).string(v!);
+    }
+    if (message.monthlyMilesCap !== 0) {
+      writer.uint32(88).int64(message.monthlyMilesCap);
+    }
+    if (message.hasCredential !== false) {
+      writer.uint32(96).bool(message.hasCredential);
     }
     return writer;
   },
@@ -536,6 +574,30 @@ export const Partner: MessageFns<Partner> = {
             message.audit = AuditMetadata.decode(reader, reader.uint32());
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.scopes.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.monthlyMilesCap = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.hasCredential = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -575,6 +637,19 @@ export const Partner: MessageFns<Partner> = {
         ? globalThis.Boolean(object.redemption_enabled)
         : false,
       audit: isSet(object.audit) ? AuditMetadata.fromJSON(object.audit) : undefined,
+      scopes: globalThis.Array.isArray(object?.scopes)
+        ? object.scopes.map((e: any) => globalThis.String(e))
+        : [],
+      monthlyMilesCap: isSet(object.monthlyMilesCap)
+        ? globalThis.Number(object.monthlyMilesCap)
+        : isSet(object.monthly_miles_cap)
+        ? globalThis.Number(object.monthly_miles_cap)
+        : 0,
+      hasCredential: isSet(object.hasCredential)
+        ? globalThis.Boolean(object.hasCredential)
+        : isSet(object.has_credential)
+        ? globalThis.Boolean(object.has_credential)
+        : false,
     };
   },
 
@@ -607,6 +682,15 @@ export const Partner: MessageFns<Partner> = {
     if (message.audit !== undefined) {
       obj.audit = AuditMetadata.toJSON(message.audit);
     }
+    if (message.scopes?.length) {
+      obj.scopes = message.scopes;
+    }
+    if (message.monthlyMilesCap !== 0) {
+      obj.monthlyMilesCap = Math.round(message.monthlyMilesCap);
+    }
+    if (message.hasCredential !== false) {
+      obj.hasCredential = message.hasCredential;
+    }
     return obj;
   },
 
@@ -630,6 +714,212 @@ export const Partner: MessageFns<Partner> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditMetadata.fromPartial(object.audit)
       : undefined;
+    message.scopes = object.scopes?.map((e) => e) || [];
+    message.monthlyMilesCap = object.monthlyMilesCap ?? 0;
+    message.hasCredential = object.hasCredential ?? false;
+    return message;
+  },
+};
+
+function createBasePartnerStatement(): PartnerStatement {
+  return {
+    partnerCode: "",
+    startDate: "",
+    endDate: "",
+    accrualCount: 0,
+    milesIssued: 0,
+    amountOwed: undefined,
+    rejectedCount: 0,
+  };
+}
+
+export const PartnerStatement: MessageFns<PartnerStatement> = {
+  encode(message: PartnerStatement, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    if (message.startDate !== "") {
+      writer.uint32(18).string(message.startDate);
+    }
+    if (message.endDate !== "") {
+      writer.uint32(26).string(message.endDate);
+    }
+    if (message.accrualCount !== 0) {
+      writer.uint32(32).int32(message.accrualCount);
+    }
+    if (message.milesIssued !== 0) {
+      writer.uint32(40).int64(message.milesIssued);
+    }
+    if (message.amountOwed !== undefined) {
+      Money.encode(message.amountOwed, writer.uint32(50).fork()).join();
+    }
+    if (message.rejectedCount !== 0) {
+      writer.uint32(56).int32(message.rejectedCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartnerStatement {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartnerStatement();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startDate = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endDate = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.accrualCount = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.milesIssued = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amountOwed = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.rejectedCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartnerStatement {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+      startDate: isSet(object.startDate)
+        ? globalThis.String(object.startDate)
+        : isSet(object.start_date)
+        ? globalThis.String(object.start_date)
+        : "",
+      endDate: isSet(object.endDate)
+        ? globalThis.String(object.endDate)
+        : isSet(object.end_date)
+        ? globalThis.String(object.end_date)
+        : "",
+      accrualCount: isSet(object.accrualCount)
+        ? globalThis.Number(object.accrualCount)
+        : isSet(object.accrual_count)
+        ? globalThis.Number(object.accrual_count)
+        : 0,
+      milesIssued: isSet(object.milesIssued)
+        ? globalThis.Number(object.milesIssued)
+        : isSet(object.miles_issued)
+        ? globalThis.Number(object.miles_issued)
+        : 0,
+      amountOwed: isSet(object.amountOwed)
+        ? Money.fromJSON(object.amountOwed)
+        : isSet(object.amount_owed)
+        ? Money.fromJSON(object.amount_owed)
+        : undefined,
+      rejectedCount: isSet(object.rejectedCount)
+        ? globalThis.Number(object.rejectedCount)
+        : isSet(object.rejected_count)
+        ? globalThis.Number(object.rejected_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: PartnerStatement): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    if (message.startDate !== "") {
+      obj.startDate = message.startDate;
+    }
+    if (message.endDate !== "") {
+      obj.endDate = message.endDate;
+    }
+    if (message.accrualCount !== 0) {
+      obj.accrualCount = Math.round(message.accrualCount);
+    }
+    if (message.milesIssued !== 0) {
+      obj.milesIssued = Math.round(message.milesIssued);
+    }
+    if (message.amountOwed !== undefined) {
+      obj.amountOwed = Money.toJSON(message.amountOwed);
+    }
+    if (message.rejectedCount !== 0) {
+      obj.rejectedCount = Math.round(message.rejectedCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartnerStatement>, I>>(base?: I): PartnerStatement {
+    return PartnerStatement.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartnerStatement>, I>>(object: I): PartnerStatement {
+    const message = createBasePartnerStatement();
+    message.partnerCode = object.partnerCode ?? "";
+    message.startDate = object.startDate ?? "";
+    message.endDate = object.endDate ?? "";
+    message.accrualCount = object.accrualCount ?? 0;
+    message.milesIssued = object.milesIssued ?? 0;
+    message.amountOwed = (object.amountOwed !== undefined && object.amountOwed !== null)
+      ? Money.fromPartial(object.amountOwed)
+      : undefined;
+    message.rejectedCount = object.rejectedCount ?? 0;
     return message;
   },
 };

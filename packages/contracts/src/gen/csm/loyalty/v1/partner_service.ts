@@ -32,11 +32,42 @@ import {
   partnerCategoryFromJSON,
   partnerCategoryToJSON,
   PartnerRecord,
+  PartnerStatement,
   PartnerStatus,
   partnerStatusFromJSON,
   partnerStatusToJSON,
   ReconciliationReport,
 } from "./partner";
+
+export interface IssuePartnerCredentialRequest {
+  partnerCode: string;
+}
+
+export interface IssuePartnerCredentialResponse {
+  partnerCode: string;
+  /** Shown once; store it in the partner's secret store. */
+  clientSecret: string;
+  scopes: string[];
+}
+
+export interface AuthenticatePartnerRequest {
+  partnerCode: string;
+  clientSecret: string;
+}
+
+export interface AuthenticatePartnerResponse {
+  partnerCode: string;
+  scopes: string[];
+}
+
+export interface GetPartnerStatementRequest {
+  partnerCode: string;
+  period?: DateRange | undefined;
+}
+
+export interface GetPartnerStatementResponse {
+  statement?: PartnerStatement | undefined;
+}
 
 export interface RegisterPartnerRequest {
   /** Output-only fields are ignored. */
@@ -122,6 +153,534 @@ export interface ReconcileAccrualsRequest {
 export interface ReconcileAccrualsResponse {
   report?: ReconciliationReport | undefined;
 }
+
+function createBaseIssuePartnerCredentialRequest(): IssuePartnerCredentialRequest {
+  return { partnerCode: "" };
+}
+
+export const IssuePartnerCredentialRequest: MessageFns<IssuePartnerCredentialRequest> = {
+  encode(message: IssuePartnerCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssuePartnerCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssuePartnerCredentialRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IssuePartnerCredentialRequest {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+    };
+  },
+
+  toJSON(message: IssuePartnerCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IssuePartnerCredentialRequest>, I>>(base?: I): IssuePartnerCredentialRequest {
+    return IssuePartnerCredentialRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssuePartnerCredentialRequest>, I>>(
+    object: I,
+  ): IssuePartnerCredentialRequest {
+    const message = createBaseIssuePartnerCredentialRequest();
+    message.partnerCode = object.partnerCode ?? "";
+    return message;
+  },
+};
+
+function createBaseIssuePartnerCredentialResponse(): IssuePartnerCredentialResponse {
+  return { partnerCode: "", clientSecret: "", scopes: [] };
+}
+
+export const IssuePartnerCredentialResponse: MessageFns<IssuePartnerCredentialResponse> = {
+  encode(message: IssuePartnerCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(18).string(message.clientSecret);
+    }
+    for (const v of message.scopes) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IssuePartnerCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIssuePartnerCredentialResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.scopes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): IssuePartnerCredentialResponse {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+      clientSecret: isSet(object.clientSecret)
+        ? globalThis.String(object.clientSecret)
+        : isSet(object.client_secret)
+        ? globalThis.String(object.client_secret)
+        : "",
+      scopes: globalThis.Array.isArray(object?.scopes) ? object.scopes.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: IssuePartnerCredentialResponse): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    if (message.clientSecret !== "") {
+      obj.clientSecret = message.clientSecret;
+    }
+    if (message.scopes?.length) {
+      obj.scopes = message.scopes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<IssuePartnerCredentialResponse>, I>>(base?: I): IssuePartnerCredentialResponse {
+    return IssuePartnerCredentialResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<IssuePartnerCredentialResponse>, I>>(
+    object: I,
+  ): IssuePartnerCredentialResponse {
+    const message = createBaseIssuePartnerCredentialResponse();
+    message.partnerCode = object.partnerCode ?? "";
+    message.clientSecret = object.clientSecret ?? "";
+    message.scopes = object.scopes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAuthenticatePartnerRequest(): AuthenticatePartnerRequest {
+  return { partnerCode: "", clientSecret: "" };
+}
+
+export const AuthenticatePartnerRequest: MessageFns<AuthenticatePartnerRequest> = {
+  encode(message: AuthenticatePartnerRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(18).string(message.clientSecret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthenticatePartnerRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthenticatePartnerRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthenticatePartnerRequest {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+      clientSecret: isSet(object.clientSecret)
+        ? globalThis.String(object.clientSecret)
+        : isSet(object.client_secret)
+        ? globalThis.String(object.client_secret)
+        : "",
+    };
+  },
+
+  toJSON(message: AuthenticatePartnerRequest): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    if (message.clientSecret !== "") {
+      obj.clientSecret = message.clientSecret;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthenticatePartnerRequest>, I>>(base?: I): AuthenticatePartnerRequest {
+    return AuthenticatePartnerRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthenticatePartnerRequest>, I>>(object: I): AuthenticatePartnerRequest {
+    const message = createBaseAuthenticatePartnerRequest();
+    message.partnerCode = object.partnerCode ?? "";
+    message.clientSecret = object.clientSecret ?? "";
+    return message;
+  },
+};
+
+function createBaseAuthenticatePartnerResponse(): AuthenticatePartnerResponse {
+  return { partnerCode: "", scopes: [] };
+}
+
+export const AuthenticatePartnerResponse: MessageFns<AuthenticatePartnerResponse> = {
+  encode(message: AuthenticatePartnerResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    for (const v of message.scopes) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AuthenticatePartnerResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAuthenticatePartnerResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.scopes.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AuthenticatePartnerResponse {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+      scopes: globalThis.Array.isArray(object?.scopes) ? object.scopes.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: AuthenticatePartnerResponse): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    if (message.scopes?.length) {
+      obj.scopes = message.scopes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AuthenticatePartnerResponse>, I>>(base?: I): AuthenticatePartnerResponse {
+    return AuthenticatePartnerResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AuthenticatePartnerResponse>, I>>(object: I): AuthenticatePartnerResponse {
+    const message = createBaseAuthenticatePartnerResponse();
+    message.partnerCode = object.partnerCode ?? "";
+    message.scopes = object.scopes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetPartnerStatementRequest(): GetPartnerStatementRequest {
+  return { partnerCode: "", period: undefined };
+}
+
+export const GetPartnerStatementRequest: MessageFns<GetPartnerStatementRequest> = {
+  encode(message: GetPartnerStatementRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.partnerCode !== "") {
+      writer.uint32(10).string(message.partnerCode);
+    }
+    if (message.period !== undefined) {
+      DateRange.encode(message.period, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPartnerStatementRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPartnerStatementRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.partnerCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.period = DateRange.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPartnerStatementRequest {
+    return {
+      partnerCode: isSet(object.partnerCode)
+        ? globalThis.String(object.partnerCode)
+        : isSet(object.partner_code)
+        ? globalThis.String(object.partner_code)
+        : "",
+      period: isSet(object.period) ? DateRange.fromJSON(object.period) : undefined,
+    };
+  },
+
+  toJSON(message: GetPartnerStatementRequest): unknown {
+    const obj: any = {};
+    if (message.partnerCode !== "") {
+      obj.partnerCode = message.partnerCode;
+    }
+    if (message.period !== undefined) {
+      obj.period = DateRange.toJSON(message.period);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPartnerStatementRequest>, I>>(base?: I): GetPartnerStatementRequest {
+    return GetPartnerStatementRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPartnerStatementRequest>, I>>(object: I): GetPartnerStatementRequest {
+    const message = createBaseGetPartnerStatementRequest();
+    message.partnerCode = object.partnerCode ?? "";
+    message.period = (object.period !== undefined && object.period !== null)
+      ? DateRange.fromPartial(object.period)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPartnerStatementResponse(): GetPartnerStatementResponse {
+  return { statement: undefined };
+}
+
+export const GetPartnerStatementResponse: MessageFns<GetPartnerStatementResponse> = {
+  encode(message: GetPartnerStatementResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.statement !== undefined) {
+      PartnerStatement.encode(message.statement, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPartnerStatementResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPartnerStatementResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.statement = PartnerStatement.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPartnerStatementResponse {
+    return { statement: isSet(object.statement) ? PartnerStatement.fromJSON(object.statement) : undefined };
+  },
+
+  toJSON(message: GetPartnerStatementResponse): unknown {
+    const obj: any = {};
+    if (message.statement !== undefined) {
+      obj.statement = PartnerStatement.toJSON(message.statement);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetPartnerStatementResponse>, I>>(base?: I): GetPartnerStatementResponse {
+    return GetPartnerStatementResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetPartnerStatementResponse>, I>>(object: I): GetPartnerStatementResponse {
+    const message = createBaseGetPartnerStatementResponse();
+    message.statement = (object.statement !== undefined && object.statement !== null)
+      ? PartnerStatement.fromPartial(object.statement)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseRegisterPartnerRequest(): RegisterPartnerRequest {
   return { partner: undefined };
@@ -1567,6 +2126,49 @@ export const PartnerServiceService = {
       Buffer.from(ReconcileAccrualsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReconcileAccrualsResponse => ReconcileAccrualsResponse.decode(value),
   },
+  /**
+   * Issues (or rotates) the partner's API secret. The secret is returned once;
+   * only a salted hash is stored.
+   */
+  issuePartnerCredential: {
+    path: "/csm.loyalty.v1.PartnerService/IssuePartnerCredential" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: IssuePartnerCredentialRequest): Buffer =>
+      Buffer.from(IssuePartnerCredentialRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): IssuePartnerCredentialRequest => IssuePartnerCredentialRequest.decode(value),
+    responseSerialize: (value: IssuePartnerCredentialResponse): Buffer =>
+      Buffer.from(IssuePartnerCredentialResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): IssuePartnerCredentialResponse =>
+      IssuePartnerCredentialResponse.decode(value),
+  },
+  /**
+   * Checks a partner's secret (e.g. for the gateway's token exchange) and
+   * returns the partner's scopes.
+   */
+  authenticatePartner: {
+    path: "/csm.loyalty.v1.PartnerService/AuthenticatePartner" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AuthenticatePartnerRequest): Buffer =>
+      Buffer.from(AuthenticatePartnerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AuthenticatePartnerRequest => AuthenticatePartnerRequest.decode(value),
+    responseSerialize: (value: AuthenticatePartnerResponse): Buffer =>
+      Buffer.from(AuthenticatePartnerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AuthenticatePartnerResponse => AuthenticatePartnerResponse.decode(value),
+  },
+  /** Miles issued and amount owed by a partner for a period. */
+  getPartnerStatement: {
+    path: "/csm.loyalty.v1.PartnerService/GetPartnerStatement" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPartnerStatementRequest): Buffer =>
+      Buffer.from(GetPartnerStatementRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPartnerStatementRequest => GetPartnerStatementRequest.decode(value),
+    responseSerialize: (value: GetPartnerStatementResponse): Buffer =>
+      Buffer.from(GetPartnerStatementResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPartnerStatementResponse => GetPartnerStatementResponse.decode(value),
+  },
 } as const;
 
 export interface PartnerServiceServer extends UntypedServiceImplementation {
@@ -1582,6 +2184,18 @@ export interface PartnerServiceServer extends UntypedServiceImplementation {
   listAccruals: handleUnaryCall<ListAccrualsRequest, ListAccrualsResponse>;
   /** Compares the partner's records for a period with the programme's. */
   reconcileAccruals: handleUnaryCall<ReconcileAccrualsRequest, ReconcileAccrualsResponse>;
+  /**
+   * Issues (or rotates) the partner's API secret. The secret is returned once;
+   * only a salted hash is stored.
+   */
+  issuePartnerCredential: handleUnaryCall<IssuePartnerCredentialRequest, IssuePartnerCredentialResponse>;
+  /**
+   * Checks a partner's secret (e.g. for the gateway's token exchange) and
+   * returns the partner's scopes.
+   */
+  authenticatePartner: handleUnaryCall<AuthenticatePartnerRequest, AuthenticatePartnerResponse>;
+  /** Miles issued and amount owed by a partner for a period. */
+  getPartnerStatement: handleUnaryCall<GetPartnerStatementRequest, GetPartnerStatementResponse>;
 }
 
 export interface PartnerServiceClient extends Client {
@@ -1694,6 +2308,60 @@ export interface PartnerServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReconcileAccrualsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Issues (or rotates) the partner's API secret. The secret is returned once;
+   * only a salted hash is stored.
+   */
+  issuePartnerCredential(
+    request: IssuePartnerCredentialRequest,
+    callback: (error: ServiceError | null, response: IssuePartnerCredentialResponse) => void,
+  ): ClientUnaryCall;
+  issuePartnerCredential(
+    request: IssuePartnerCredentialRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: IssuePartnerCredentialResponse) => void,
+  ): ClientUnaryCall;
+  issuePartnerCredential(
+    request: IssuePartnerCredentialRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: IssuePartnerCredentialResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Checks a partner's secret (e.g. for the gateway's token exchange) and
+   * returns the partner's scopes.
+   */
+  authenticatePartner(
+    request: AuthenticatePartnerRequest,
+    callback: (error: ServiceError | null, response: AuthenticatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  authenticatePartner(
+    request: AuthenticatePartnerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AuthenticatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  authenticatePartner(
+    request: AuthenticatePartnerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AuthenticatePartnerResponse) => void,
+  ): ClientUnaryCall;
+  /** Miles issued and amount owed by a partner for a period. */
+  getPartnerStatement(
+    request: GetPartnerStatementRequest,
+    callback: (error: ServiceError | null, response: GetPartnerStatementResponse) => void,
+  ): ClientUnaryCall;
+  getPartnerStatement(
+    request: GetPartnerStatementRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPartnerStatementResponse) => void,
+  ): ClientUnaryCall;
+  getPartnerStatement(
+    request: GetPartnerStatementRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPartnerStatementResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -8,6 +8,76 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../../google/protobuf/timestamp";
 import { Actor, AuditMetadata } from "../../common/v1/audit";
+import { Money } from "../../common/v1/money";
+
+/** Kind of behaviour observed on a trip or a booking. */
+export enum BehaviourKind {
+  BEHAVIOUR_KIND_UNSPECIFIED = 0,
+  /** BEHAVIOUR_KIND_SEAT - SeatPreference name or a seat zone ("WINDOW"). */
+  BEHAVIOUR_KIND_SEAT = 1,
+  /** BEHAVIOUR_KIND_MEAL - IATA meal code ("VGML"). */
+  BEHAVIOUR_KIND_MEAL = 2,
+  BEHAVIOUR_KIND_DRINK = 3,
+  /** BEHAVIOUR_KIND_BOOKING_CHANNEL - Booking channel ("app", "web", "call-center", "agency"). */
+  BEHAVIOUR_KIND_BOOKING_CHANNEL = 4,
+  /** BEHAVIOUR_KIND_GROUND_TRANSPORT - Ground transport to the airport ("metro", "taxi", "car"). */
+  BEHAVIOUR_KIND_GROUND_TRANSPORT = 5,
+  /** BEHAVIOUR_KIND_ANCILLARY - Ancillary bought ("extra-baggage", "lounge"). */
+  BEHAVIOUR_KIND_ANCILLARY = 6,
+  UNRECOGNIZED = -1,
+}
+
+export function behaviourKindFromJSON(object: any): BehaviourKind {
+  switch (object) {
+    case 0:
+    case "BEHAVIOUR_KIND_UNSPECIFIED":
+      return BehaviourKind.BEHAVIOUR_KIND_UNSPECIFIED;
+    case 1:
+    case "BEHAVIOUR_KIND_SEAT":
+      return BehaviourKind.BEHAVIOUR_KIND_SEAT;
+    case 2:
+    case "BEHAVIOUR_KIND_MEAL":
+      return BehaviourKind.BEHAVIOUR_KIND_MEAL;
+    case 3:
+    case "BEHAVIOUR_KIND_DRINK":
+      return BehaviourKind.BEHAVIOUR_KIND_DRINK;
+    case 4:
+    case "BEHAVIOUR_KIND_BOOKING_CHANNEL":
+      return BehaviourKind.BEHAVIOUR_KIND_BOOKING_CHANNEL;
+    case 5:
+    case "BEHAVIOUR_KIND_GROUND_TRANSPORT":
+      return BehaviourKind.BEHAVIOUR_KIND_GROUND_TRANSPORT;
+    case 6:
+    case "BEHAVIOUR_KIND_ANCILLARY":
+      return BehaviourKind.BEHAVIOUR_KIND_ANCILLARY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BehaviourKind.UNRECOGNIZED;
+  }
+}
+
+export function behaviourKindToJSON(object: BehaviourKind): string {
+  switch (object) {
+    case BehaviourKind.BEHAVIOUR_KIND_UNSPECIFIED:
+      return "BEHAVIOUR_KIND_UNSPECIFIED";
+    case BehaviourKind.BEHAVIOUR_KIND_SEAT:
+      return "BEHAVIOUR_KIND_SEAT";
+    case BehaviourKind.BEHAVIOUR_KIND_MEAL:
+      return "BEHAVIOUR_KIND_MEAL";
+    case BehaviourKind.BEHAVIOUR_KIND_DRINK:
+      return "BEHAVIOUR_KIND_DRINK";
+    case BehaviourKind.BEHAVIOUR_KIND_BOOKING_CHANNEL:
+      return "BEHAVIOUR_KIND_BOOKING_CHANNEL";
+    case BehaviourKind.BEHAVIOUR_KIND_GROUND_TRANSPORT:
+      return "BEHAVIOUR_KIND_GROUND_TRANSPORT";
+    case BehaviourKind.BEHAVIOUR_KIND_ANCILLARY:
+      return "BEHAVIOUR_KIND_ANCILLARY";
+    case BehaviourKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** Lifecycle of a profile record. */
 export enum PassengerStatus {
@@ -507,7 +577,52 @@ export interface Passenger {
   /** Output only: the surviving profile when status is MERGED. */
   mergedIntoId: string;
   /** Output only. */
-  audit?: AuditMetadata | undefined;
+  audit?:
+    | AuditMetadata
+    | undefined;
+  /**
+   * Output only: facts learnt from other services' events and recorded
+   * behaviour (no personal data; kept after erasure as aggregates).
+   */
+  dynamicData?: DynamicData | undefined;
+}
+
+/**
+ * Dynamic / behavioural data of a passenger, fed by loyalty, cases and
+ * recorded trip behaviour.
+ */
+export interface DynamicData {
+  tripsFlown: number;
+  /** Most recent flight credited, carrier + number "/" date ("CA1234/2026-03-01"). */
+  lastFlightId: string;
+  /** ISO 8601 "YYYY-MM-DD". */
+  lastFlightDate: string;
+  /** Disruptions experienced within the configured recent window. */
+  recentDisruptions: number;
+  openCases: number;
+  /** Last satisfaction scores given (CSAT 1-5, NPS 0-10), when any. */
+  lastCsat?: number | undefined;
+  lastNps?: number | undefined;
+  estimatedLifetimeValue?:
+    | Money
+    | undefined;
+  /** Loyalty tier name as published by loyalty ("TIER_GOLD"); empty if none. */
+  loyaltyTier: string;
+  /** Summary of recorded behaviour: how often each choice was observed. */
+  behaviour: BehaviourCount[];
+}
+
+export interface BehaviourCount {
+  kind: BehaviourKind;
+  value: string;
+  count: number;
+}
+
+export interface BehaviourObservation {
+  kind: BehaviourKind;
+  /** Lower-case value, at most 32 characters. */
+  value: string;
+  observeTime?: Date | undefined;
 }
 
 /** A name in native script and in Latin (passport) spelling. */
@@ -635,6 +750,7 @@ function createBasePassenger(): Passenger {
     status: 0,
     mergedIntoId: "",
     audit: undefined,
+    dynamicData: undefined,
   };
 }
 
@@ -699,6 +815,9 @@ export const Passenger: MessageFns<Passenger> = {
     }
     if (message.audit !== undefined) {
       AuditMetadata.encode(message.audit, writer.uint32(162).fork()).join();
+    }
+    if (message.dynamicData !== undefined) {
+      DynamicData.encode(message.dynamicData, writer.uint32(170).fork()).join();
     }
     return writer;
   },
@@ -876,6 +995,14 @@ export const Passenger: MessageFns<Passenger> = {
             message.audit = AuditMetadata.decode(reader, reader.uint32());
             continue;
           }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.dynamicData = DynamicData.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -932,6 +1059,11 @@ export const Passenger: MessageFns<Passenger> = {
         ? globalThis.String(object.merged_into_id)
         : "",
       audit: isSet(object.audit) ? AuditMetadata.fromJSON(object.audit) : undefined,
+      dynamicData: isSet(object.dynamicData)
+        ? DynamicData.fromJSON(object.dynamicData)
+        : isSet(object.dynamic_data)
+        ? DynamicData.fromJSON(object.dynamic_data)
+        : undefined,
     };
   },
 
@@ -997,6 +1129,9 @@ export const Passenger: MessageFns<Passenger> = {
     if (message.audit !== undefined) {
       obj.audit = AuditMetadata.toJSON(message.audit);
     }
+    if (message.dynamicData !== undefined) {
+      obj.dynamicData = DynamicData.toJSON(message.dynamicData);
+    }
     return obj;
   },
 
@@ -1035,6 +1170,480 @@ export const Passenger: MessageFns<Passenger> = {
     message.audit = (object.audit !== undefined && object.audit !== null)
       ? AuditMetadata.fromPartial(object.audit)
       : undefined;
+    message.dynamicData = (object.dynamicData !== undefined && object.dynamicData !== null)
+      ? DynamicData.fromPartial(object.dynamicData)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDynamicData(): DynamicData {
+  return {
+    tripsFlown: 0,
+    lastFlightId: "",
+    lastFlightDate: "",
+    recentDisruptions: 0,
+    openCases: 0,
+    lastCsat: undefined,
+    lastNps: undefined,
+    estimatedLifetimeValue: undefined,
+    loyaltyTier: "",
+    behaviour: [],
+  };
+}
+
+export const DynamicData: MessageFns<DynamicData> = {
+  encode(message: DynamicData, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tripsFlown !== 0) {
+      writer.uint32(8).int32(message.tripsFlown);
+    }
+    if (message.lastFlightId !== "") {
+      writer.uint32(18).string(message.lastFlightId);
+    }
+    if (message.lastFlightDate !== "") {
+      writer.uint32(26).string(message.lastFlightDate);
+    }
+    if (message.recentDisruptions !== 0) {
+      writer.uint32(32).int32(message.recentDisruptions);
+    }
+    if (message.openCases !== 0) {
+      writer.uint32(40).int32(message.openCases);
+    }
+    if (message.lastCsat !== undefined) {
+      writer.uint32(48).int32(message.lastCsat);
+    }
+    if (message.lastNps !== undefined) {
+      writer.uint32(56).int32(message.lastNps);
+    }
+    if (message.estimatedLifetimeValue !== undefined) {
+      Money.encode(message.estimatedLifetimeValue, writer.uint32(66).fork()).join();
+    }
+    if (message.loyaltyTier !== "") {
+      writer.uint32(74).string(message.loyaltyTier);
+    }
+    for (const v of message.behaviour) {
+      BehaviourCount.encode(v!, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DynamicData {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDynamicData();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.tripsFlown = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lastFlightId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.lastFlightDate = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.recentDisruptions = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.openCases = reader.int32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.lastCsat = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lastNps = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.estimatedLifetimeValue = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.loyaltyTier = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.behaviour.push(BehaviourCount.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DynamicData {
+    return {
+      tripsFlown: isSet(object.tripsFlown)
+        ? globalThis.Number(object.tripsFlown)
+        : isSet(object.trips_flown)
+        ? globalThis.Number(object.trips_flown)
+        : 0,
+      lastFlightId: isSet(object.lastFlightId)
+        ? globalThis.String(object.lastFlightId)
+        : isSet(object.last_flight_id)
+        ? globalThis.String(object.last_flight_id)
+        : "",
+      lastFlightDate: isSet(object.lastFlightDate)
+        ? globalThis.String(object.lastFlightDate)
+        : isSet(object.last_flight_date)
+        ? globalThis.String(object.last_flight_date)
+        : "",
+      recentDisruptions: isSet(object.recentDisruptions)
+        ? globalThis.Number(object.recentDisruptions)
+        : isSet(object.recent_disruptions)
+        ? globalThis.Number(object.recent_disruptions)
+        : 0,
+      openCases: isSet(object.openCases)
+        ? globalThis.Number(object.openCases)
+        : isSet(object.open_cases)
+        ? globalThis.Number(object.open_cases)
+        : 0,
+      lastCsat: isSet(object.lastCsat)
+        ? globalThis.Number(object.lastCsat)
+        : isSet(object.last_csat)
+        ? globalThis.Number(object.last_csat)
+        : undefined,
+      lastNps: isSet(object.lastNps)
+        ? globalThis.Number(object.lastNps)
+        : isSet(object.last_nps)
+        ? globalThis.Number(object.last_nps)
+        : undefined,
+      estimatedLifetimeValue: isSet(object.estimatedLifetimeValue)
+        ? Money.fromJSON(object.estimatedLifetimeValue)
+        : isSet(object.estimated_lifetime_value)
+        ? Money.fromJSON(object.estimated_lifetime_value)
+        : undefined,
+      loyaltyTier: isSet(object.loyaltyTier)
+        ? globalThis.String(object.loyaltyTier)
+        : isSet(object.loyalty_tier)
+        ? globalThis.String(object.loyalty_tier)
+        : "",
+      behaviour: globalThis.Array.isArray(object?.behaviour)
+        ? object.behaviour.map((e: any) => BehaviourCount.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DynamicData): unknown {
+    const obj: any = {};
+    if (message.tripsFlown !== 0) {
+      obj.tripsFlown = Math.round(message.tripsFlown);
+    }
+    if (message.lastFlightId !== "") {
+      obj.lastFlightId = message.lastFlightId;
+    }
+    if (message.lastFlightDate !== "") {
+      obj.lastFlightDate = message.lastFlightDate;
+    }
+    if (message.recentDisruptions !== 0) {
+      obj.recentDisruptions = Math.round(message.recentDisruptions);
+    }
+    if (message.openCases !== 0) {
+      obj.openCases = Math.round(message.openCases);
+    }
+    if (message.lastCsat !== undefined) {
+      obj.lastCsat = Math.round(message.lastCsat);
+    }
+    if (message.lastNps !== undefined) {
+      obj.lastNps = Math.round(message.lastNps);
+    }
+    if (message.estimatedLifetimeValue !== undefined) {
+      obj.estimatedLifetimeValue = Money.toJSON(message.estimatedLifetimeValue);
+    }
+    if (message.loyaltyTier !== "") {
+      obj.loyaltyTier = message.loyaltyTier;
+    }
+    if (message.behaviour?.length) {
+      obj.behaviour = message.behaviour.map((e) => BehaviourCount.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DynamicData>, I>>(base?: I): DynamicData {
+    return DynamicData.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DynamicData>, I>>(object: I): DynamicData {
+    const message = createBaseDynamicData();
+    message.tripsFlown = object.tripsFlown ?? 0;
+    message.lastFlightId = object.lastFlightId ?? "";
+    message.lastFlightDate = object.lastFlightDate ?? "";
+    message.recentDisruptions = object.recentDisruptions ?? 0;
+    message.openCases = object.openCases ?? 0;
+    message.lastCsat = object.lastCsat ?? undefined;
+    message.lastNps = object.lastNps ?? undefined;
+    message.estimatedLifetimeValue =
+      (object.estimatedLifetimeValue !== undefined && object.estimatedLifetimeValue !== null)
+        ? Money.fromPartial(object.estimatedLifetimeValue)
+        : undefined;
+    message.loyaltyTier = object.loyaltyTier ?? "";
+    message.behaviour = object.behaviour?.map((e) => BehaviourCount.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBehaviourCount(): BehaviourCount {
+  return { kind: 0, value: "", count: 0 };
+}
+
+export const BehaviourCount: MessageFns<BehaviourCount> = {
+  encode(message: BehaviourCount, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    if (message.count !== 0) {
+      writer.uint32(24).int32(message.count);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BehaviourCount {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBehaviourCount();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.count = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BehaviourCount {
+    return {
+      kind: isSet(object.kind) ? behaviourKindFromJSON(object.kind) : 0,
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+    };
+  },
+
+  toJSON(message: BehaviourCount): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = behaviourKindToJSON(message.kind);
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BehaviourCount>, I>>(base?: I): BehaviourCount {
+    return BehaviourCount.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BehaviourCount>, I>>(object: I): BehaviourCount {
+    const message = createBaseBehaviourCount();
+    message.kind = object.kind ?? 0;
+    message.value = object.value ?? "";
+    message.count = object.count ?? 0;
+    return message;
+  },
+};
+
+function createBaseBehaviourObservation(): BehaviourObservation {
+  return { kind: 0, value: "", observeTime: undefined };
+}
+
+export const BehaviourObservation: MessageFns<BehaviourObservation> = {
+  encode(message: BehaviourObservation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BehaviourObservation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBehaviourObservation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BehaviourObservation {
+    return {
+      kind: isSet(object.kind) ? behaviourKindFromJSON(object.kind) : 0,
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: BehaviourObservation): unknown {
+    const obj: any = {};
+    if (message.kind !== 0) {
+      obj.kind = behaviourKindToJSON(message.kind);
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BehaviourObservation>, I>>(base?: I): BehaviourObservation {
+    return BehaviourObservation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BehaviourObservation>, I>>(object: I): BehaviourObservation {
+    const message = createBaseBehaviourObservation();
+    message.kind = object.kind ?? 0;
+    message.value = object.value ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };

@@ -24,6 +24,7 @@ import { Actor } from "../../common/v1/audit";
 import { PageRequest, PageResponse } from "../../common/v1/page";
 import { TimeRange } from "../../common/v1/time";
 import {
+  BehaviourObservation,
   Classification,
   CustomerGrade,
   customerGradeFromJSON,
@@ -31,6 +32,7 @@ import {
   DocumentType,
   documentTypeFromJSON,
   documentTypeToJSON,
+  DynamicData,
   Passenger,
   PassengerStatus,
   passengerStatusFromJSON,
@@ -327,6 +329,17 @@ export interface ErasePassengerRequest {
 export interface ErasePassengerResponse {
   passengerId: string;
   eraseTime?: Date | undefined;
+}
+
+export interface RecordBehaviourRequest {
+  passengerId: string;
+  observations: BehaviourObservation[];
+  /** A retry with the same key is applied once. */
+  idempotencyKey: string;
+}
+
+export interface RecordBehaviourResponse {
+  dynamicData?: DynamicData | undefined;
 }
 
 function createBaseCreatePassengerRequest(): CreatePassengerRequest {
@@ -3199,6 +3212,192 @@ export const ErasePassengerResponse: MessageFns<ErasePassengerResponse> = {
   },
 };
 
+function createBaseRecordBehaviourRequest(): RecordBehaviourRequest {
+  return { passengerId: "", observations: [], idempotencyKey: "" };
+}
+
+export const RecordBehaviourRequest: MessageFns<RecordBehaviourRequest> = {
+  encode(message: RecordBehaviourRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.passengerId !== "") {
+      writer.uint32(10).string(message.passengerId);
+    }
+    for (const v of message.observations) {
+      BehaviourObservation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(26).string(message.idempotencyKey);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordBehaviourRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordBehaviourRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.passengerId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.observations.push(BehaviourObservation.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordBehaviourRequest {
+    return {
+      passengerId: isSet(object.passengerId)
+        ? globalThis.String(object.passengerId)
+        : isSet(object.passenger_id)
+        ? globalThis.String(object.passenger_id)
+        : "",
+      observations: globalThis.Array.isArray(object?.observations)
+        ? object.observations.map((e: any) => BehaviourObservation.fromJSON(e))
+        : [],
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : "",
+    };
+  },
+
+  toJSON(message: RecordBehaviourRequest): unknown {
+    const obj: any = {};
+    if (message.passengerId !== "") {
+      obj.passengerId = message.passengerId;
+    }
+    if (message.observations?.length) {
+      obj.observations = message.observations.map((e) => BehaviourObservation.toJSON(e));
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordBehaviourRequest>, I>>(base?: I): RecordBehaviourRequest {
+    return RecordBehaviourRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordBehaviourRequest>, I>>(object: I): RecordBehaviourRequest {
+    const message = createBaseRecordBehaviourRequest();
+    message.passengerId = object.passengerId ?? "";
+    message.observations = object.observations?.map((e) => BehaviourObservation.fromPartial(e)) || [];
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    return message;
+  },
+};
+
+function createBaseRecordBehaviourResponse(): RecordBehaviourResponse {
+  return { dynamicData: undefined };
+}
+
+export const RecordBehaviourResponse: MessageFns<RecordBehaviourResponse> = {
+  encode(message: RecordBehaviourResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.dynamicData !== undefined) {
+      DynamicData.encode(message.dynamicData, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordBehaviourResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordBehaviourResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dynamicData = DynamicData.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordBehaviourResponse {
+    return {
+      dynamicData: isSet(object.dynamicData)
+        ? DynamicData.fromJSON(object.dynamicData)
+        : isSet(object.dynamic_data)
+        ? DynamicData.fromJSON(object.dynamic_data)
+        : undefined,
+    };
+  },
+
+  toJSON(message: RecordBehaviourResponse): unknown {
+    const obj: any = {};
+    if (message.dynamicData !== undefined) {
+      obj.dynamicData = DynamicData.toJSON(message.dynamicData);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordBehaviourResponse>, I>>(base?: I): RecordBehaviourResponse {
+    return RecordBehaviourResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordBehaviourResponse>, I>>(object: I): RecordBehaviourResponse {
+    const message = createBaseRecordBehaviourResponse();
+    message.dynamicData = (object.dynamicData !== undefined && object.dynamicData !== null)
+      ? DynamicData.fromPartial(object.dynamicData)
+      : undefined;
+    return message;
+  },
+};
+
 /** Passenger 360 profiles: the one place passenger personal data is kept. */
 export type ProfileServiceService = typeof ProfileServiceService;
 export const ProfileServiceService = {
@@ -3348,6 +3547,21 @@ export const ProfileServiceService = {
       Buffer.from(ErasePassengerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ErasePassengerResponse => ErasePassengerResponse.decode(value),
   },
+  /**
+   * Appends observed behaviour (seat, meal, drink, booking channel, ...) to the
+   * passenger's history; returns the updated summary.
+   */
+  recordBehaviour: {
+    path: "/csm.profile.v1.ProfileService/RecordBehaviour" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordBehaviourRequest): Buffer =>
+      Buffer.from(RecordBehaviourRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordBehaviourRequest => RecordBehaviourRequest.decode(value),
+    responseSerialize: (value: RecordBehaviourResponse): Buffer =>
+      Buffer.from(RecordBehaviourResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RecordBehaviourResponse => RecordBehaviourResponse.decode(value),
+  },
 } as const;
 
 export interface ProfileServiceServer extends UntypedServiceImplementation {
@@ -3376,6 +3590,11 @@ export interface ProfileServiceServer extends UntypedServiceImplementation {
   exportPassenger: handleUnaryCall<ExportPassengerRequest, ExportPassengerResponse>;
   /** Erases personal data on request (right to erasure); irreversible. */
   erasePassenger: handleUnaryCall<ErasePassengerRequest, ErasePassengerResponse>;
+  /**
+   * Appends observed behaviour (seat, meal, drink, booking channel, ...) to the
+   * passenger's history; returns the updated summary.
+   */
+  recordBehaviour: handleUnaryCall<RecordBehaviourRequest, RecordBehaviourResponse>;
 }
 
 export interface ProfileServiceClient extends Client {
@@ -3571,6 +3790,25 @@ export interface ProfileServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ErasePassengerResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Appends observed behaviour (seat, meal, drink, booking channel, ...) to the
+   * passenger's history; returns the updated summary.
+   */
+  recordBehaviour(
+    request: RecordBehaviourRequest,
+    callback: (error: ServiceError | null, response: RecordBehaviourResponse) => void,
+  ): ClientUnaryCall;
+  recordBehaviour(
+    request: RecordBehaviourRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RecordBehaviourResponse) => void,
+  ): ClientUnaryCall;
+  recordBehaviour(
+    request: RecordBehaviourRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RecordBehaviourResponse) => void,
   ): ClientUnaryCall;
 }
 
