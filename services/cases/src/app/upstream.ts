@@ -1,0 +1,51 @@
+import { flightinfo, loyalty } from '@csm/contracts';
+import { callUnary, createGrpcClient } from '@csm/platform/grpc';
+import type { LoyaltyPort, ManifestPassenger, ManifestPort } from './ports';
+
+export interface UpstreamOptions {
+  readonly deadlineMs: number;
+  /** Token for calls the service makes on its own behalf (event consumers). */
+  readonly serviceToken?: string | undefined;
+}
+
+/** Loyalty over gRPC (`csm.loyalty.v1.LoyaltyService/Compensate`), forwarding the caller's authorization. */
+export function grpcLoyalty(address: string, options: UpstreamOptions): LoyaltyPort & { close(): void } {
+  const client = createGrpcClient(loyalty.LoyaltyServiceClient, address, {
+    deadlineMs: options.deadlineMs,
+    tokenProvider: () => options.serviceToken,
+  });
+  return {
+    async compensate(input, authorization) {
+      const res = await callUnary(
+        client,
+        'compensate',
+        loyalty.CompensateRequest.fromPartial({ passengerId: input.passengerId, miles: input.miles, caseId: input.caseId, reason: input.reason, idempotencyKey: input.idempotencyKey }),
+        authorization !== undefined ? { authorization } : {},
+      );
+      return { transactionId: res.entry?.id ?? '' };
+    },
+    close: () => client.close(),
+  };
+}
+
+/** Flight-info's manifest over gRPC (`ListManifest`, all pages). */
+export function grpcManifest(address: string, options: UpstreamOptions): ManifestPort & { close(): void } {
+  const client = createGrpcClient(flightinfo.FlightInfoServiceClient, address, {
+    deadlineMs: options.deadlineMs,
+    tokenProvider: () => options.serviceToken,
+  });
+  return {
+    async passengers(flight) {
+      const out: ManifestPassenger[] = [];
+      let pageToken = '';
+      for (let i = 0; i < 1000; i++) {
+        const res = await callUnary(client, 'listManifest', flightinfo.ListManifestRequest.fromPartial({ flight, page: { pageSize: 500, pageToken } }));
+        for (const e of res.entries) if (e.passengerId !== '') out.push({ passengerId: e.passengerId, bookingRef: e.bookingRef, ticketNumber: e.ticketNumber });
+        pageToken = res.page?.nextPageToken ?? '';
+        if (pageToken === '') break;
+      }
+      return out;
+    },
+    close: () => client.close(),
+  };
+}
