@@ -1,5 +1,6 @@
 import { outboxMigration, processedEventsMigration } from '@csm/platform/events';
 import type { Migration } from '@csm/platform/stores';
+import { loyaltySchemaMigration } from './schema';
 
-/** Numbered migrations, applied in order at start-up. The domain's own tables arrive with its issue. */
-export const migrations: readonly Migration[] = [outboxMigration(1), processedEventsMigration(2)];
+/** Numbered migrations, applied in order at start-up. */
+export const migrations: readonly Migration[] = [outboxMigration(1), processedEventsMigration(2), loyaltySchemaMigration];

@@ -1,0 +1,11 @@
+import { monotonicFactory } from 'ulid';
+
+const ulid = monotonicFactory();
+
+/** Prefixed ULIDs (DESIGN: `pax_…`, `case_…`): sortable by creation and self-describing in logs. */
+export const newId = {
+  member: () => `mbr_${ulid()}`,
+  transaction: () => `txn_${ulid()}`,
+  quote: () => `quo_${ulid()}`,
+  redemption: () => `rdm_${ulid()}`,
+};
