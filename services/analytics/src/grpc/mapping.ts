@@ -1,3 +1,4 @@
+import { pageSize as kitPageSize } from '@csm/platform/paging';
 import { analytics } from '@csm/contracts';
 import { ValidationError } from '@csm/platform/errors';
 import type { ChurnRiskView } from '../app/analytics-app';
@@ -112,22 +113,9 @@ export function segmentToProto(s: StoredSegment): analytics.Segment {
   });
 }
 
-/** Opaque keyset cursors. */
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-export function decodeCursor<T>(token: string, field: string, check: (x: unknown) => x is T): T | undefined {
-  if (token === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (check(parsed)) return parsed;
-  } catch {
-    // fall through to the validation error: a cursor we did not issue
-  }
-  throw new ValidationError([{ field, description: 'not a page token this service issued', rule: 'page_token' }]);
-}
+// Page tokens and sizes: the kit's one implementation (@csm/platform/paging).
+export { decodePageToken as decodeCursor, encodePageToken as encodeCursor } from '@csm/platform/paging';
 
 export function pageSize(n: number): number {
-  return n <= 0 ? 50 : Math.min(n, 500);
+  return kitPageSize(n);
 }

@@ -1,3 +1,4 @@
+import { pageSize as kitPageSize } from '@csm/platform/paging';
 import { ValidationError, type FieldViolation } from '@csm/platform/errors';
 import { isIsoDate, resolveLocal, type LocalTime } from '../domain/local-time';
 
@@ -76,24 +77,9 @@ export function normalizeFlightNumber(n: string | undefined): string {
   return m ? `${Number(m[1])}${m[2] ?? ''}` : v;
 }
 
-/** Cursor tokens: opaque base64url JSON. */
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-export function decodeCursor<T>(token: string, field: string, guard: (v: unknown) => v is T): T | undefined {
-  if (token === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (guard(parsed)) return parsed;
-  } catch {
-    // fall through to the validation error
-  }
-  throw new ValidationError({ field, description: 'is not a page token this service issued', rule: 'INVALID_PAGE_TOKEN' });
-}
+// Page tokens and sizes: the kit's one implementation (@csm/platform/paging).
+export { decodePageToken as decodeCursor, encodePageToken as encodeCursor } from '@csm/platform/paging';
 
 export function pageSize(requested: number | undefined, def = 50, max = 500): number {
-  const n = requested ?? 0;
-  if (n <= 0) return def;
-  return Math.min(n, max);
+  return kitPageSize(requested, { def, max });
 }

@@ -1,3 +1,4 @@
+import { decodePageToken, encodePageToken } from '@csm/platform/paging';
 import { profile } from '@csm/contracts';
 import {
   FailedPreconditionError,
@@ -90,18 +91,14 @@ function emptyStats(): PassengerStats {
 }
 
 function pageToken(afterId: string, scope: string): string {
-  return Buffer.from(JSON.stringify({ a: afterId, s: scope }), 'utf8').toString('base64url');
+  return encodePageToken({ a: afterId, s: scope });
 }
 
+/** A token from another query (scope) or not ours at all is INVALID_ARGUMENT naming the field. */
 function readPageToken(token: string, scope: string): string {
-  if (!token) return '';
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { a?: unknown; s?: unknown };
-    if (typeof parsed.a === 'string' && parsed.s === scope) return parsed.a;
-  } catch {
-    // fall through to the validation error: a token we did not issue
-  }
-  throw new ValidationError({ field: 'page.page_token', description: 'is not a token from this query', rule: 'PAGE_TOKEN' });
+  const isOurs = (v: unknown): v is { a: string; s: string } =>
+    typeof v === 'object' && v !== null && typeof (v as { a?: unknown }).a === 'string' && (v as { s?: unknown }).s === scope;
+  return decodePageToken(token, 'page.page_token', isOurs)?.a ?? '';
 }
 
 function clampPage(size: number): number {
