@@ -1,5 +1,5 @@
 import { analytics, TOPICS } from '@csm/contracts';
-import { createOutboxRelay } from '@csm/platform/events';
+import { createOutboxRelay, type EventBus } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
 import { migrateServiceDb, openServiceDb, openServiceEventBus, serviceTokenVerifier, startService } from '@csm/platform/service';
@@ -49,9 +49,9 @@ export function startAnalytics(
     ...(verifyToken ? { verifyToken } : {}),
     open: async () => {
       const db = await openServiceDb({ service: SERVICE_NAME, url: config.CSM_PG_URL, dataDir: config.CSM_DATA_DIR, migrations, logger });
-      let bus: ReturnType<typeof openServiceEventBus> | undefined;
+      let bus: EventBus | undefined;
       try {
-        bus = openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
+        bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
         await bus.ensureTopics([...PROJECTED_DOMAINS.map(topicOf), TOPICS.analytics]);
       } catch (err) {
         await bus?.close();

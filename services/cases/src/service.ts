@@ -1,5 +1,5 @@
 import { cases, TOPICS } from '@csm/contracts';
-import { createInProcessEventBus, createOutboxRelay, type Subscription } from '@csm/platform/events';
+import { createOutboxRelay, type Subscription } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
 import { cachedVerifier, keyRingFromEnv, type KeyRing } from '@csm/platform/security';
@@ -58,11 +58,7 @@ export function start(ctx: ServiceContext<Config> & CasesOverrides): Promise<Run
       const db = await openServiceDb({ service: SERVICE_NAME, url: config.CSM_PG_URL, dataDir: config.CSM_DATA_DIR, migrations, logger });
       const closables: { close(): Promise<void> }[] = [db];
       try {
-        // Embedded without the launcher's shared bus (a standalone embedded run): an in-process bus in our own PGlite.
-        const bus =
-          config.CSM_MODE === 'embedded' && ctx.bus === undefined
-            ? await createInProcessEventBus({ db, logger: logger.child({ component: 'event-bus' }) })
-            : openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus });
+        const bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus, embeddedDb: db });
         closables.push(bus);
         await bus.ensureTopics([TOPICS.cases, TOPICS.flight]);
         const relay = createOutboxRelay({ db, publisher: bus, logger: logger.child({ component: 'outbox-relay' }) });

@@ -38,7 +38,7 @@ export function start(
       const db = await openServiceDb({ service: SERVICE_NAME, url: config.CSM_PG_URL, dataDir: config.CSM_DATA_DIR, migrations, logger });
       const closables: { close(): Promise<void> }[] = [db];
       try {
-        const bus = openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
+        const bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
         closables.push(bus);
         await bus.ensureTopics([TOPICS.flight, TOPICS.cargo]);
         const relay = createOutboxRelay({ db, publisher: bus, logger: logger.child({ component: 'outbox-relay' }) });

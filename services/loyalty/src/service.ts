@@ -43,7 +43,7 @@ export function startLoyalty({ config, logger, bus: injected, verifyToken: injec
     ...(verifyToken ? { verifyToken } : {}),
     open: async () => {
       const db = await openServiceDb({ service: SERVICE_NAME, url: config.CSM_PG_URL, dataDir: config.CSM_DATA_DIR, migrations, logger });
-      const bus = openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
+      const bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected });
       try {
         await bus.ensureTopics(PRODUCED_TOPICS);
       } catch (err) {

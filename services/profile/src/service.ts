@@ -1,4 +1,4 @@
-import { createInProcessEventBus, type EventBus } from '@csm/platform/events';
+import type { EventBus } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
 import type { KeyRing } from '@csm/platform/security';
@@ -56,15 +56,13 @@ export function start(ctx: ServiceContext<Config>, overrides: ProfileOverrides =
           await mongo.ping();
           store = await createMongoProfileStore(mongo);
           raw = { kind: 'mongo', mongo };
-          bus = openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus });
+          bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus });
         } else {
           const db = await openServiceDb({ service: SERVICE_NAME, dataDir: config.CSM_DATA_DIR, migrations: embeddedMigrations, logger });
           closables.push(db);
           store = createEmbeddedProfileStore(db);
           raw = { kind: 'embedded', db };
-          bus = ctx.bus
-            ? openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus })
-            : await createInProcessEventBus({ db, logger: logger.child({ component: 'event-bus' }) });
+          bus = await openServiceEventBus({ name: SERVICE_NAME, config, logger, injected: ctx.bus, embeddedDb: db });
         }
         closables.push(bus);
         await bus.ensureTopics([PROFILE_TOPIC, ...CONSUMED_TOPICS]);

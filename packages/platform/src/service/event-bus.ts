@@ -1,12 +1,15 @@
 import type { SASLOptions } from 'kafkajs';
 import { ConfigError } from '../config/load-config';
+import { createInProcessEventBus } from '../events/inprocess/bus';
 import { createKafkaEventBus } from '../events/kafka/bus';
+import type { SqlDb } from '../stores/sql';
 import type { EventBus } from '../events/ports';
 import type { Logger } from '../logging/logger';
 
 export interface ServiceEventBusOptions {
   readonly name: string;
   readonly config: {
+    readonly CSM_MODE?: 'embedded' | 'cluster';
     readonly CSM_KAFKA_BROKERS?: readonly string[] | undefined;
     readonly CSM_KAFKA_CLIENT_ID?: string | undefined;
     readonly CSM_KAFKA_SSL?: boolean | undefined;
@@ -17,13 +20,19 @@ export interface ServiceEventBusOptions {
   readonly logger: Logger;
   /** Embedded mode: the launcher's one in-process bus shared by every service (it owns and closes it). */
   readonly injected?: EventBus | undefined;
+  /**
+   * Embedded mode without the launcher (a service run alone, e.g. in its tests): an in-process bus kept in this database.
+   * Its events then stay inside the service.
+   */
+  readonly embeddedDb?: SqlDb | undefined;
 }
 
 /**
- * The service's event bus: the injected in-process bus in embedded mode, otherwise Kafka from CSM_KAFKA_BROKERS.
- * `close()` of an injected bus is a no-op here, because other services in the process still use it.
+ * The service's event bus: the injected in-process bus in embedded mode (or, run alone, its own in-process bus on
+ * `embeddedDb`), otherwise Kafka from CSM_KAFKA_BROKERS. `close()` of an injected bus is a no-op here, because other
+ * services in the process still use it.
  */
-export function openServiceEventBus(options: ServiceEventBusOptions): EventBus {
+export async function openServiceEventBus(options: ServiceEventBusOptions): Promise<EventBus> {
   if (options.injected !== undefined) {
     const shared = options.injected;
     return {
@@ -33,6 +42,9 @@ export function openServiceEventBus(options: ServiceEventBusOptions): EventBus {
       ensureTopics: (topics, opts) => shared.ensureTopics(topics, opts),
       close: () => Promise.resolve(),
     };
+  }
+  if (options.embeddedDb !== undefined && options.config.CSM_MODE === 'embedded') {
+    return createInProcessEventBus({ db: options.embeddedDb, logger: options.logger.child({ component: 'event-bus' }) });
   }
   const brokers = options.config.CSM_KAFKA_BROKERS;
   if (brokers === undefined || brokers.length === 0) {
