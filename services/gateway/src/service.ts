@@ -1,15 +1,29 @@
 import type { AddressInfo } from 'node:net';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
-import { once } from '@csm/platform/service';
+import { cachedVerifier } from '@csm/platform/security';
+import { once, serviceTokenVerifier } from '@csm/platform/service';
+import { createBackends } from './backends/clients';
 import { upstreams, type Config } from './config';
 import { createApp } from './http/app';
+import { routeTable } from './routes';
 
 export const SERVICE_NAME = 'gateway';
 
 /** Starts the HTTP server; stop() fails readiness, stops accepting and lets in-flight requests finish. */
-export async function start({ config, logger }: ServiceContext<Config>): Promise<RunningService> {
+export async function start({ config, logger, verifyToken: injected }: ServiceContext<Config>): Promise<RunningService> {
   let accepting = true;
-  const app = createApp({ upstreams: upstreams(config), timeoutMs: config.CSM_UPSTREAM_HEALTH_TIMEOUT_MS, isAccepting: () => accepting });
+  const addresses = upstreams(config);
+  const backends = createBackends(addresses, { deadlineMs: config.CSM_UPSTREAM_DEADLINE_MS });
+  // Every request carries a token: verify each distinct one's signature at most once a minute.
+  const verify = serviceTokenVerifier({ config, logger, injected });
+  const app = createApp({
+    config,
+    routes: routeTable({ upstreams: addresses, healthTimeoutMs: config.CSM_UPSTREAM_HEALTH_TIMEOUT_MS, sectionDeadlineMs: config.CSM_360_SECTION_DEADLINE_MS }),
+    backends,
+    verifyToken: verify === undefined ? undefined : cachedVerifier(verify),
+    logger,
+    isAccepting: () => accepting,
+  });
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
     const s = app.listen(config.CSM_HTTP_PORT, config.CSM_HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
@@ -31,6 +45,7 @@ export async function start({ config, logger }: ServiceContext<Config>): Promise
         });
         server.closeIdleConnections();
       });
+      backends.close();
     }),
   };
 }
