@@ -1,6 +1,10 @@
 import type { AnyRoute } from '../http/route';
 import { buildOpenApiDocument } from '../openapi/document';
+import { caseRoutes } from './cases';
 import { flightRoutes } from './flights';
+import { knowledgeRoutes } from './knowledge';
+import { passenger360Routes } from './passenger-360';
+import { passengerRoutes } from './passengers';
 import { platformRoutes } from './platform';
 
 export interface RouteTableOptions {
@@ -22,6 +26,10 @@ export function routeTable(options: RouteTableOptions): AnyRoute[] {
   const table: AnyRoute[] = [];
   table.push(
     ...platformRoutes({ ...options, openApiDocument: () => (document ??= buildOpenApiDocument(table, API_INFO)) }),
+    ...passengerRoutes,
+    ...passenger360Routes({ sectionDeadlineMs: options.sectionDeadlineMs }),
+    ...caseRoutes,
+    ...knowledgeRoutes,
     ...flightRoutes,
   );
   return table;
