@@ -30,7 +30,10 @@ export interface RouteInput<P, Q, B> {
 /** A handler's answer: the JSON body (already proto3-JSON) and, for creations, 201. */
 export interface RouteResult {
   readonly status?: number;
+  /** JSON-able value; or, with `contentType`, a string sent as is (e.g. CSV). */
   readonly body: unknown;
+  /** A non-JSON answer's media type (`text/csv; charset=utf-8`). */
+  readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -56,6 +59,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   readonly successStatus?: number;
   /** The proto message the JSON answer is (documented). */
   readonly responseDescription?: string;
+  /** The media type of a non-JSON answer (documented; default application/json). */
+  readonly responseContentType?: string;
   readonly handler: (input: RouteInput<P, Q, B>) => Promise<RouteResult>;
 }
 

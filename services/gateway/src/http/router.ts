@@ -68,7 +68,9 @@ async function handle(spec: AnyRoute, req: Request, res: Response, options: Rout
     call: { metadata, deadline: Date.now() + (spec.deadlineMs ?? options.deadlineMs), ...(token !== undefined ? { authorization: token } : {}) },
   });
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-  res.status(result.status ?? spec.successStatus ?? 200).json(result.body);
+  res.status(result.status ?? spec.successStatus ?? 200);
+  if (result.contentType !== undefined && typeof result.body === 'string') res.type(result.contentType).send(result.body);
+  else res.json(result.body);
 }
 
 function isEmptyBody(body: unknown): boolean {

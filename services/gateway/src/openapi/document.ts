@@ -70,7 +70,10 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(r.body !== undefined ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body) } } } } : {}),
       responses: {
-        [status]: { description: r.responseDescription ?? 'OK', content: { 'application/json': { schema: { type: 'object' } } } },
+        [status]: {
+          description: r.responseDescription ?? 'OK',
+          content: r.responseContentType === undefined ? { 'application/json': { schema: { type: 'object' } } } : { [r.responseContentType]: { schema: { type: 'string' } } },
+        },
         '400': problemResponse('Invalid request: `errors` names each bad field'),
         ...(access === undefined ? {} : { '401': problemResponse('Missing or invalid bearer token'), '403': problemResponse('The caller may not do this') }),
         '404': problemResponse('Not found'),

@@ -1,10 +1,15 @@
 import type { AnyRoute } from '../http/route';
 import { buildOpenApiDocument } from '../openapi/document';
+import { analyticsRoutes } from './analytics';
+import { cargoRoutes } from './cargo';
 import { caseRoutes } from './cases';
 import { flightRoutes } from './flights';
 import { knowledgeRoutes } from './knowledge';
+import { loyaltyRoutes } from './loyalty';
+import { operationsRoutes } from './operations';
 import { passenger360Routes } from './passenger-360';
 import { passengerRoutes } from './passengers';
+import { partnerRoutes } from './partners';
 import { platformRoutes } from './platform';
 
 export interface RouteTableOptions {
@@ -30,7 +35,12 @@ export function routeTable(options: RouteTableOptions): AnyRoute[] {
     ...passenger360Routes({ sectionDeadlineMs: options.sectionDeadlineMs }),
     ...caseRoutes,
     ...knowledgeRoutes,
+    ...loyaltyRoutes,
+    ...partnerRoutes,
     ...flightRoutes,
+    ...operationsRoutes,
+    ...cargoRoutes,
+    ...analyticsRoutes,
   );
   return table;
 }

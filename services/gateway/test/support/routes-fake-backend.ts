@@ -96,6 +96,7 @@ export interface Answer {
   readonly status: number;
   readonly body: Record<string, unknown>;
   readonly contentType: string;
+  readonly disposition: string;
 }
 
 export async function send(gw: Gateway, method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> {
@@ -104,7 +105,10 @@ export async function send(gw: Gateway, method: string, path: string, opts: { to
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${gw.base}${path}`, { method: method.toUpperCase(), headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {}, contentType: res.headers.get('content-type') ?? '' };
+  const contentType = res.headers.get('content-type') ?? '';
+  // Non-JSON answers (CSV exports) come back as { text }.
+  const body = !text ? {} : /json/.test(contentType) ? (JSON.parse(text) as Record<string, unknown>) : { text };
+  return { status: res.status, body, contentType, disposition: res.headers.get('content-disposition') ?? '' };
 }
 
 /** The field names of a problem's violations. */
