@@ -16,11 +16,15 @@ export function grpcLoyalty(address: string, options: UpstreamOptions): LoyaltyP
   });
   return {
     async compensate(input, authorization) {
+      // This service approved the grant within the agent's own level limit (the case is the record of who granted
+      // it), so loyalty is asked as this service when it has an identity — loyalty's direct-compensation roles are
+      // for staff crediting outside a case. Without one, the caller's own token is forwarded.
+      const auth = options.serviceToken ?? authorization;
       const res = await callUnary(
         client,
         'compensate',
         loyalty.CompensateRequest.fromPartial({ passengerId: input.passengerId, miles: input.miles, caseId: input.caseId, reason: input.reason, idempotencyKey: input.idempotencyKey }),
-        authorization !== undefined ? { authorization } : {},
+        auth !== undefined ? { authorization: auth } : {},
       );
       return { transactionId: res.entry?.id ?? '' };
     },
