@@ -32,5 +32,7 @@ export const configSchema = sqlServiceConfigSchema({
   CSM_ANALYTICS_SEGMENT_INTERVAL_MS: env.int(6 * 3_600_000, 0),
   /** How often other replicas look for a rebuild started elsewhere (new projection generation). */
   CSM_ANALYTICS_GENERATION_POLL_MS: env.int(5_000, 100),
+  /** Most events a projection consumer applies in one transaction (one bus batch of one partition). */
+  CSM_ANALYTICS_PROJECTION_BATCH_MAX: env.int(500, 1),
 });
 export type Config = z.infer<typeof configSchema>;

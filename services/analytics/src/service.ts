@@ -66,6 +66,7 @@ export function startAnalytics(
         logger: logger.child({ component: 'projections' }),
         timeZone: config.CSM_ANALYTICS_TIME_ZONE,
         generationPollMs: config.CSM_ANALYTICS_GENERATION_POLL_MS,
+        maxBatchSize: config.CSM_ANALYTICS_PROJECTION_BATCH_MAX,
         ...(options.onProjected ? { onApplied: options.onProjected } : {}),
       });
       const app = new AnalyticsApp(db, config, runner, logger, options.now);

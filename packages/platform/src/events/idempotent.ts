@@ -8,7 +8,7 @@
 import type { Migration } from '../stores/migrations/migration';
 import type { SqlDb, SqlExecutor, SqlTx } from '../stores/sql';
 import type { CloudEvent } from './envelope';
-import type { EventContext, EventHandler } from './ports';
+import type { DeliveredEvent, EventBatchHandler, EventContext, EventHandler } from './ports';
 
 /** Include in every event-consuming service's migrations (idempotent DDL). */
 export const PROCESSED_EVENTS_MIGRATION_SQL = `
@@ -58,6 +58,71 @@ export function createIdempotentHandler(
     });
     if (!applied) options.onDuplicate?.(event, ctx);
   };
+}
+
+/**
+ * The effect of a batch of events (consecutive messages of one partition, in order), run inside ONE de-duplicating
+ * transaction: only the events this consumer has not applied yet are passed (never empty). Do every write through `tx`.
+ */
+export type IdempotentBatchEffect = (batch: readonly DeliveredEvent[], tx: SqlTx) => Promise<void>;
+
+/** Both handlers of a batch subscription: spread into `bus.subscribe({ groupId, topics, ...handlers })`. */
+export interface IdempotentBatchHandlers {
+  /** One event: `effect` with a batch of one, in its own transaction (used for single messages and after a batch failed). */
+  handler: EventHandler;
+  /** Several events in one transaction: claim every id with one insert, apply the new ones, commit. */
+  batchHandler: EventBatchHandler;
+}
+
+/**
+ * Batch form of `createIdempotentHandler`: per batch ONE transaction that claims all event ids with one multi-row
+ * insert into processed_events (the ids it returns are the ones not applied before: the skip check and the record in
+ * one round trip), runs `effect` on those events in delivery order, and commits. A failure rolls back the whole batch,
+ * claims included, and the bus then re-delivers its events one at a time through `handler` (same effect, same
+ * records), so one poison event cannot block the others. Claiming first keeps the concurrency guarantee of the
+ * single-event handler: a concurrent delivery of the same id waits for the first transaction, then skips it.
+ */
+export function createIdempotentBatchHandler(
+  db: SqlDb,
+  consumerName: string,
+  effect: IdempotentBatchEffect,
+  options: IdempotentHandlerOptions = {},
+): IdempotentBatchHandlers {
+  if (!consumerName) throw new RangeError('consumerName must not be empty');
+  const batchHandler: EventBatchHandler = async (batch) => {
+    if (batch.length === 0) return;
+    const { duplicates } = await db.transaction(async (tx) => {
+      const claim = await tx.query<{ event_id: string }>(
+        `INSERT INTO processed_events (consumer, event_id, event_type)
+         SELECT $1, c.event_id, c.event_type FROM unnest($2::text[], $3::text[]) AS c(event_id, event_type)
+         ON CONFLICT DO NOTHING RETURNING event_id`,
+        [consumerName, batch.map((d) => d.event.id), batch.map((d) => d.event.type)],
+      );
+      const split = splitClaimed(batch, new Set(claim.rows.map((r) => r.event_id)));
+      if (split.fresh.length > 0) await effect(split.fresh, tx);
+      return split;
+    });
+    if (options.onDuplicate) for (const d of duplicates) options.onDuplicate(d.event, d.ctx);
+  };
+  const single = createIdempotentHandler(db, consumerName, (event, tx, ctx) => effect([{ event, ctx }], tx), options);
+  return { handler: single, batchHandler };
+}
+
+/**
+ * Which deliveries of a batch to apply, given the ids the claim insert returned: the first delivery of each claimed id
+ * in order; the rest (already processed before, or a repeat of an id within the batch) are duplicates.
+ */
+export function splitClaimed(batch: readonly DeliveredEvent[], claimed: ReadonlySet<string>): { fresh: DeliveredEvent[]; duplicates: DeliveredEvent[] } {
+  const fresh: DeliveredEvent[] = [];
+  const duplicates: DeliveredEvent[] = [];
+  const taken = new Set<string>();
+  for (const d of batch) {
+    if (claimed.has(d.event.id) && !taken.has(d.event.id)) {
+      taken.add(d.event.id);
+      fresh.push(d);
+    } else duplicates.push(d);
+  }
+  return { fresh, duplicates };
 }
 
 /** True when `consumerName` has already applied `eventId`. */

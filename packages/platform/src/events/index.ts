@@ -10,6 +10,8 @@ export type {
   EventPublisher,
   EventSubscriber,
   EventHandler,
+  EventBatchHandler,
+  DeliveredEvent,
   EventContext,
   PublishRecord,
   SubscribeOptions,
@@ -25,13 +27,21 @@ export { OUTBOX_INSERT_COLUMNS, outboxRow } from './outbox-row';
 export type { AppendOptions, OutboxCleanupOptions } from './outbox';
 export { createOutboxRelay } from './relay';
 export type { OutboxRelay, OutboxRelayOptions } from './relay';
-export { PROCESSED_EVENTS_MIGRATION_SQL, processedEventsMigration, createIdempotentHandler, isEventProcessed, cleanupProcessedEvents } from './idempotent';
-export type { IdempotentEffect, IdempotentHandlerOptions } from './idempotent';
+export {
+  PROCESSED_EVENTS_MIGRATION_SQL,
+  processedEventsMigration,
+  createIdempotentHandler,
+  createIdempotentBatchHandler,
+  isEventProcessed,
+  cleanupProcessedEvents,
+} from './idempotent';
+export type { IdempotentEffect, IdempotentBatchEffect, IdempotentBatchHandlers, IdempotentHandlerOptions } from './idempotent';
+export { DEFAULT_MAX_BATCH_SIZE } from './batch-delivery';
 export { prometheusEventMetrics } from './metrics';
 export type { RelayMetrics, ConsumerMetrics, EventMetrics } from './metrics';
 export { fallbackLogger } from './logger';
 export type { EventsLogger } from './logger';
-export { currentTraceContext, runInConsumerSpan } from './trace';
+export { currentTraceContext, runInConsumerSpan, runInConsumerBatchSpan } from './trace';
 export type { TraceCarrier } from './trace';
 export { createKafkaEventBus } from './kafka/bus';
 export type { KafkaEventBusOptions, KafkaConsumerTuning } from './kafka/bus';

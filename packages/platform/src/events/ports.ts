@@ -11,6 +11,8 @@
  *   `createIdempotentHandler`).
  * - A failing handler is retried with backoff, up to `retry.maxAttempts` deliveries in all; then the original message
  *   goes to `<topic>.dlq` with `dlq_*` headers describing the failure, and the group moves on.
+ * - Optional batch consumption (`batchHandler`): consecutive messages of one partition in one call, offsets committed
+ *   after it resolved; a failed batch is re-delivered message by message through `handler` (retries, DLQ as above).
  */
 import type { CloudEvent } from './envelope';
 import type { RetryPolicy } from './retry';
@@ -40,11 +42,33 @@ export interface EventContext {
 
 export type EventHandler = (event: CloudEvent, ctx: EventContext) => Promise<void>;
 
+/** One delivered message of a batch: the event and where it came from. */
+export interface DeliveredEvent {
+  readonly event: CloudEvent;
+  readonly ctx: EventContext;
+}
+
+/**
+ * Handles several consecutive messages of ONE partition at once, in offset order (typically in one database
+ * transaction: see `createIdempotentBatchHandler`). It must be all-or-nothing: when it throws, the bus falls back to
+ * the subscription's per-message `handler` for every message of that batch (with the usual bounded retries and DLQ),
+ * so one poison message is dead-lettered while the others still take effect.
+ */
+export type EventBatchHandler = (batch: readonly DeliveredEvent[]) => Promise<void>;
+
 export interface SubscribeOptions {
   /** Consumer group id; conventionally `<service>.<purpose>`. */
   groupId: string;
   topics: readonly string[];
   handler: EventHandler;
+  /**
+   * Optional batch consumption: when set, the bus hands consecutive messages of one partition to `batchHandler`
+   * (up to `maxBatchSize`, as many as are already fetched: it never waits to fill a batch) and commits their offsets
+   * once it resolved. `handler` is still required: it handles every message of a failed batch one at a time.
+   */
+  batchHandler?: EventBatchHandler;
+  /** Most messages per `batchHandler` call. Default 500. */
+  maxBatchSize?: number;
   /** Overrides the bus's default retry policy for this subscription. */
   retry?: Partial<RetryPolicy>;
   /**

@@ -3,7 +3,7 @@
  * envelope; consumers run the handler in a CONSUMER span whose parent is the context the message carries. A cheap
  * no-op when telemetry is not started.
  */
-import { ROOT_CONTEXT, type Attributes } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Attributes, type Link } from '@opentelemetry/api';
 import { extractTraceContext, injectTraceContext } from '../telemetry/propagation';
 import { SpanKind, withSpan } from '../telemetry/spans';
 
@@ -29,6 +29,24 @@ export function runInConsumerSpan<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   return withSpan(name, fn, { parent: extractTraceContext(headers, ROOT_CONTEXT), kind: SpanKind.CONSUMER, attributes });
+}
+
+/**
+ * Runs `fn` in one CONSUMER span for a batch of messages: a batch has many producer traces, so the span is a new root
+ * LINKED to each message's trace context (the OpenTelemetry messaging convention for batch receive).
+ */
+export function runInConsumerBatchSpan<T>(
+  headersList: readonly Readonly<Record<string, string>>[],
+  name: string,
+  attributes: Attributes,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const links: Link[] = [];
+  for (const headers of headersList) {
+    const spanContext = trace.getSpanContext(extractTraceContext(headers, ROOT_CONTEXT));
+    if (spanContext && trace.isSpanContextValid(spanContext)) links.push({ context: spanContext });
+  }
+  return withSpan(name, fn, { parent: ROOT_CONTEXT, kind: SpanKind.CONSUMER, attributes, links });
 }
 
 /** Runs `fn` in a PRODUCER span (one outbox relay publish). */

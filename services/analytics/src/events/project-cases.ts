@@ -7,9 +7,53 @@ import { ProjectionStatement } from './statement';
 
 /** Cases topic → fact_case (one row per case, upserted by every case event), fact_case_sla, fact_survey, sentiment. */
 export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: string): Promise<boolean> {
+  const st = new ProjectionStatement(timeZone);
+  const projected = collectCaseEvent(event, st);
+  await st.flush(tx);
+  return projected;
+}
+
+/**
+ * A batch of cases-topic events (consecutive, in partition order) in as few statements as possible: the batch is cut
+ * into waves — wave k holds the k-th event of each case in the batch — and each wave is ONE statement (rows of
+ * different cases, one multi-row upsert per event type). Every case still sees its events in order (wave by wave);
+ * rows of different cases are independent (every write is keyed by the case or the event), so the result equals
+ * applying the events one by one.
+ */
+export async function projectCaseEvents(events: readonly CloudEvent[], tx: SqlTx, timeZone: string): Promise<void> {
+  for (const wave of wavesByAggregate(events, caseKey)) {
+    const st = new ProjectionStatement(timeZone);
+    for (const event of wave) collectCaseEvent(event, st);
+    await st.flush(tx);
+  }
+}
+
+/**
+ * Splits events into waves: the n-th event of each aggregate (by `key`) goes to wave n, in order. Two events of one
+ * aggregate are never in one wave, so a wave's rows never hit one conflict key twice.
+ */
+export function wavesByAggregate<E>(events: readonly E[], key: (e: E) => string): E[][] {
+  const seen = new Map<string, number>();
+  const waves: E[][] = [];
+  for (const e of events) {
+    const k = key(e);
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    (waves[n] ??= []).push(e);
+  }
+  return waves;
+}
+
+/** The case a cases-topic event writes: its payload's caseId (the row key), else its subject (the aggregate id). */
+function caseKey(event: CloudEvent): string {
+  const id = asRecord(event.data).caseId;
+  return typeof id === 'string' && id !== '' ? id : event.subject;
+}
+
+/** Adds one case event's rows (and the dimension rows they reference) to `st`. False: a type not projected. */
+function collectCaseEvent(event: CloudEvent, st: ProjectionStatement): boolean {
   const raw = asRecord(event.data);
   const at = new Date(event.time);
-  const st = new ProjectionStatement(timeZone);
   const kindOf = (decoded: number, field = 'kind') => enumName(raw, field, decoded, cases.caseKindToJSON);
   const severityOf = (decoded: number, field = 'severity') => enumName(raw, field, decoded, cases.severityToJSON);
   const channelOf = (decoded: number, field = 'channel') => enumName(raw, field, decoded, cases.channelToJSON);
@@ -23,13 +67,12 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const category = nonEmpty(e.categoryCode);
       st.dim('dim_channel', channel).category(category).dim('dim_carrier', nonEmpty(e.flight?.carrier));
       const key = st.date(openTime);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, passenger_id, kind, channel, category_code, flight_carrier, flight_number, flight_date, open_time, open_date_key, state)
-         VALUES (${st.p(e.caseId)}, ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(kind)}, ${st.p(channel)}, ${st.p(category)},
+      st.row(
+        `INSERT INTO fact_case (case_id, passenger_id, kind, channel, category_code, flight_carrier, flight_number, flight_date, open_time, open_date_key, state)`,
+        `(${st.p(e.caseId)}, ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(kind)}, ${st.p(channel)}, ${st.p(category)},
                  ${st.p(nonEmpty(e.flight?.carrier))}, ${st.p(nonEmpty(e.flight?.number))}, ${st.p(nonEmpty(e.flight?.date))},
-                 ${st.p(openTime)}, ${st.p(key)}, 'CASE_STATE_NEW')
-         ON CONFLICT (case_id) DO UPDATE SET
+                 ${st.p(openTime)}, ${st.p(key)}, 'CASE_STATE_NEW')`,
+        `ON CONFLICT (case_id) DO UPDATE SET
            passenger_id = COALESCE(EXCLUDED.passenger_id, fact_case.passenger_id), kind = EXCLUDED.kind,
            channel = EXCLUDED.channel, category_code = COALESCE(fact_case.category_code, EXCLUDED.category_code),
            flight_carrier = EXCLUDED.flight_carrier, flight_number = EXCLUDED.flight_number, flight_date = EXCLUDED.flight_date,
@@ -37,7 +80,7 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       );
       // Complaint text is analysed only if the producer sends it (not in CaseOpened v1 today); the text is not kept.
       const text = optionalString(raw, 'description', 'text');
-      if (text !== null && kind === 'CASE_KIND_COMPLAINT') await upsertSentiment(tx, `case:${e.caseId}`, 'CASE', e.caseId, nonEmpty(e.passengerId), text, openTime);
+      if (text !== null && kind === 'CASE_KIND_COMPLAINT') sentimentRow(st, `case:${e.caseId}`, 'CASE', e.caseId, nonEmpty(e.passengerId), text, openTime);
       return true;
     }
     case 'csm.cases.case.classified.v1': {
@@ -45,20 +88,20 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const category = nonEmpty(e.categoryCode);
       const severity = severityOf(e.severity);
       st.category(category).dim('dim_severity', severity);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, category_code, severity) VALUES (${st.p(e.caseId)}, ${st.p(category)}, ${st.p(severity)})
-         ON CONFLICT (case_id) DO UPDATE SET category_code = COALESCE(EXCLUDED.category_code, fact_case.category_code),
+      st.row(
+        `INSERT INTO fact_case (case_id, category_code, severity)`,
+        `(${st.p(e.caseId)}, ${st.p(category)}, ${st.p(severity)})`,
+        `ON CONFLICT (case_id) DO UPDATE SET category_code = COALESCE(EXCLUDED.category_code, fact_case.category_code),
            severity = COALESCE(EXCLUDED.severity, fact_case.severity)`,
       );
       return true;
     }
     case 'csm.cases.case.assigned.v1': {
       const e = eventCodec(event.type).fromJSON(raw);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, team_id) VALUES (${st.p(e.caseId)}, ${st.p(nonEmpty(e.teamId))})
-         ON CONFLICT (case_id) DO UPDATE SET team_id = COALESCE(EXCLUDED.team_id, fact_case.team_id)`,
+      st.row(
+        `INSERT INTO fact_case (case_id, team_id)`,
+        `(${st.p(e.caseId)}, ${st.p(nonEmpty(e.teamId))})`,
+        `ON CONFLICT (case_id) DO UPDATE SET team_id = COALESCE(EXCLUDED.team_id, fact_case.team_id)`,
       );
       return true;
     }
@@ -68,10 +111,10 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const to = enumName(raw, 'toState', e.toState, cases.caseStateToJSON);
       // First response: the first move out of NEW (the case was acknowledged / worked on), at the event's time.
       const firstResponse = from === 'CASE_STATE_NEW' ? at : null;
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, state, first_response_time) VALUES (${st.p(e.caseId)}, ${st.p(to)}, ${st.p(firstResponse)}::timestamptz)
-         ON CONFLICT (case_id) DO UPDATE SET state = COALESCE(EXCLUDED.state, fact_case.state),
+      st.row(
+        `INSERT INTO fact_case (case_id, state, first_response_time)`,
+        `(${st.p(e.caseId)}, ${st.p(to)}, ${st.p(firstResponse)}::timestamptz)`,
+        `ON CONFLICT (case_id) DO UPDATE SET state = COALESCE(EXCLUDED.state, fact_case.state),
            first_response_time = LEAST(fact_case.first_response_time, EXCLUDED.first_response_time)`,
       );
       return true;
@@ -83,15 +126,16 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const severity = severityOf(e.severity);
       const slaKind = enumName(raw, 'slaKind', e.slaKind, cases.slaKindToJSON) ?? 'SLA_KIND_UNSPECIFIED';
       st.dim('dim_severity', severity);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, severity, sla_breached) VALUES (${st.p(e.caseId)}, ${st.p(severity)}, ${st.p(breached)})
-         ON CONFLICT (case_id) DO UPDATE SET severity = COALESCE(fact_case.severity, EXCLUDED.severity),
+      st.row(
+        `INSERT INTO fact_case (case_id, severity, sla_breached)`,
+        `(${st.p(e.caseId)}, ${st.p(severity)}, ${st.p(breached)})`,
+        `ON CONFLICT (case_id) DO UPDATE SET severity = COALESCE(fact_case.severity, EXCLUDED.severity),
            sla_breached = fact_case.sla_breached OR EXCLUDED.sla_breached`,
       );
-      await tx.query(
-        `INSERT INTO fact_case_sla (event_id, case_id, sla_kind, outcome, due_time, event_time) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [event.id, e.caseId, slaKind, breached ? 'BREACHED' : 'WARNING', e.dueTime ?? null, at],
+      st.row(
+        `INSERT INTO fact_case_sla (event_id, case_id, sla_kind, outcome, due_time, event_time)`,
+        `(${st.p(event.id)}, ${st.p(e.caseId)}, ${st.p(slaKind)}, ${st.p(breached ? 'BREACHED' : 'WARNING')}, ${st.p(e.dueTime ?? null)}::timestamptz, ${st.p(at)})`,
+        `ON CONFLICT DO NOTHING`,
       );
       return true;
     }
@@ -99,10 +143,10 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const e = eventCodec(event.type).fromJSON(raw);
       const severity = severityOf(e.severity);
       st.dim('dim_severity', severity);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, severity) VALUES (${st.p(e.caseId)}, ${st.p(severity)})
-         ON CONFLICT (case_id) DO UPDATE SET severity = COALESCE(EXCLUDED.severity, fact_case.severity)`,
+      st.row(
+        `INSERT INTO fact_case (case_id, severity)`,
+        `(${st.p(e.caseId)}, ${st.p(severity)})`,
+        `ON CONFLICT (case_id) DO UPDATE SET severity = COALESCE(EXCLUDED.severity, fact_case.severity)`,
       );
       return true;
     }
@@ -111,11 +155,10 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const severity = severityOf(e.severity);
       st.dim('dim_severity', severity);
       // The latest resolution counts (a reopened case resolved again replaces its handling time).
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, resolve_time, handling_seconds, severity, kind, state)
-         VALUES (${st.p(e.caseId)}, ${st.p(e.resolveTime ?? at)}, ${st.p(e.handlingSeconds)}, ${st.p(severity)}, ${st.p(kindOf(e.kind))}, 'CASE_STATE_RESOLVED')
-         ON CONFLICT (case_id) DO UPDATE SET resolve_time = EXCLUDED.resolve_time, handling_seconds = EXCLUDED.handling_seconds,
+      st.row(
+        `INSERT INTO fact_case (case_id, resolve_time, handling_seconds, severity, kind, state)`,
+        `(${st.p(e.caseId)}, ${st.p(e.resolveTime ?? at)}, ${st.p(e.handlingSeconds)}, ${st.p(severity)}, ${st.p(kindOf(e.kind))}, 'CASE_STATE_RESOLVED')`,
+        `ON CONFLICT (case_id) DO UPDATE SET resolve_time = EXCLUDED.resolve_time, handling_seconds = EXCLUDED.handling_seconds,
            severity = COALESCE(EXCLUDED.severity, fact_case.severity), kind = COALESCE(fact_case.kind, EXCLUDED.kind), state = EXCLUDED.state`,
       );
       return true;
@@ -126,12 +169,11 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       const severity = severityOf(e.severity);
       const category = nonEmpty(e.categoryCode);
       st.dim('dim_channel', channel).dim('dim_severity', severity).category(category);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, close_time, kind, channel, severity, category_code, passenger_id, sla_breached, state)
-         VALUES (${st.p(e.caseId)}, ${st.p(e.closeTime ?? at)}, ${st.p(kindOf(e.kind))}, ${st.p(channel)}, ${st.p(severity)}, ${st.p(category)},
-                 ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(e.slaBreached)}, 'CASE_STATE_CLOSED')
-         ON CONFLICT (case_id) DO UPDATE SET close_time = EXCLUDED.close_time, kind = COALESCE(fact_case.kind, EXCLUDED.kind),
+      st.row(
+        `INSERT INTO fact_case (case_id, close_time, kind, channel, severity, category_code, passenger_id, sla_breached, state)`,
+        `(${st.p(e.caseId)}, ${st.p(e.closeTime ?? at)}, ${st.p(kindOf(e.kind))}, ${st.p(channel)}, ${st.p(severity)}, ${st.p(category)},
+                 ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(e.slaBreached)}, 'CASE_STATE_CLOSED')`,
+        `ON CONFLICT (case_id) DO UPDATE SET close_time = EXCLUDED.close_time, kind = COALESCE(fact_case.kind, EXCLUDED.kind),
            channel = COALESCE(fact_case.channel, EXCLUDED.channel), severity = COALESCE(EXCLUDED.severity, fact_case.severity),
            category_code = COALESCE(EXCLUDED.category_code, fact_case.category_code),
            passenger_id = COALESCE(fact_case.passenger_id, EXCLUDED.passenger_id),
@@ -141,10 +183,10 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
     }
     case 'csm.cases.case.reopened.v1': {
       const e = eventCodec(event.type).fromJSON(raw);
-      await st.run(
-        tx,
-        `INSERT INTO fact_case (case_id, reopen_count, state) VALUES (${st.p(e.caseId)}, ${st.p(Math.max(1, e.reopenCount))}, 'CASE_STATE_REOPENED')
-         ON CONFLICT (case_id) DO UPDATE SET reopen_count = GREATEST(fact_case.reopen_count + 1, EXCLUDED.reopen_count), state = EXCLUDED.state`,
+      st.row(
+        `INSERT INTO fact_case (case_id, reopen_count, state)`,
+        `(${st.p(e.caseId)}, ${st.p(Math.max(1, e.reopenCount))}, 'CASE_STATE_REOPENED')`,
+        `ON CONFLICT (case_id) DO UPDATE SET reopen_count = GREATEST(fact_case.reopen_count + 1, EXCLUDED.reopen_count), state = EXCLUDED.state`,
       );
       return true;
     }
@@ -155,15 +197,14 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
       st.dim('dim_channel', channel);
       const key = st.date(recordTime);
       // One survey per case: a later record replaces an earlier one, an older redelivery never overwrites.
-      await st.run(
-        tx,
-        `INSERT INTO fact_survey (case_id, passenger_id, csat, nps, channel, record_time, date_key)
-         VALUES (${st.p(e.caseId)}, ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(e.csat ?? null)}::int, ${st.p(e.nps ?? null)}::int, ${st.p(channel)}, ${st.p(recordTime)}, ${st.p(key)})
-         ON CONFLICT (case_id) DO UPDATE SET passenger_id = EXCLUDED.passenger_id, csat = EXCLUDED.csat, nps = EXCLUDED.nps,
+      st.row(
+        `INSERT INTO fact_survey (case_id, passenger_id, csat, nps, channel, record_time, date_key)`,
+        `(${st.p(e.caseId)}, ${st.passenger(nonEmpty(e.passengerId))}, ${st.p(e.csat ?? null)}::int, ${st.p(e.nps ?? null)}::int, ${st.p(channel)}, ${st.p(recordTime)}, ${st.p(key)})`,
+        `ON CONFLICT (case_id) DO UPDATE SET passenger_id = EXCLUDED.passenger_id, csat = EXCLUDED.csat, nps = EXCLUDED.nps,
            channel = EXCLUDED.channel, record_time = EXCLUDED.record_time, date_key = EXCLUDED.date_key
          WHERE EXCLUDED.record_time >= fact_survey.record_time`,
       );
-      if (e.comment.trim() !== '') await upsertSentiment(tx, `survey:${e.caseId}`, 'SURVEY', e.caseId, nonEmpty(e.passengerId), e.comment, recordTime);
+      if (e.comment.trim() !== '') sentimentRow(st, `survey:${e.caseId}`, 'SURVEY', e.caseId, nonEmpty(e.passengerId), e.comment, recordTime);
       return true;
     }
     default:
@@ -171,15 +212,14 @@ export async function projectCaseEvent(event: CloudEvent, tx: SqlTx, timeZone: s
   }
 }
 
-async function upsertSentiment(tx: SqlTx, sourceId: string, kind: string, caseId: string, passengerId: string | null, text: string, at: Date): Promise<void> {
+/** The sentiment of a text (the text itself is not kept); a later text of the same source replaces an earlier one. */
+function sentimentRow(st: ProjectionStatement, sourceId: string, kind: string, caseId: string, passengerId: string | null, text: string, at: Date): void {
   const s = analyzeSentiment(text);
-  await tx.query(
-    `INSERT INTO fact_text_sentiment (source_id, source_kind, case_id, passenger_id, language, score, label, event_time)
-     VALUES ($1, $2, $3, (SELECT CASE WHEN r.passenger_id IS NULL THEN x.p ELSE r.survivor_id END
-                            FROM (SELECT $4::text AS p) x LEFT JOIN passenger_redirect r ON r.passenger_id = x.p), $5, $6, $7, $8)
-     ON CONFLICT (source_id) DO UPDATE SET language = EXCLUDED.language, score = EXCLUDED.score, label = EXCLUDED.label,
+  st.row(
+    `INSERT INTO fact_text_sentiment (source_id, source_kind, case_id, passenger_id, language, score, label, event_time)`,
+    `(${st.p(sourceId)}, ${st.p(kind)}, ${st.p(caseId)}, ${st.passenger(passengerId)}, ${st.p(s.language)}, ${st.p(s.score)}, ${st.p(s.label)}, ${st.p(at)})`,
+    `ON CONFLICT (source_id) DO UPDATE SET language = EXCLUDED.language, score = EXCLUDED.score, label = EXCLUDED.label,
        event_time = EXCLUDED.event_time, passenger_id = EXCLUDED.passenger_id
      WHERE EXCLUDED.event_time >= fact_text_sentiment.event_time`,
-    [sourceId, kind, caseId, passengerId, s.language, s.score, s.label, at],
   );
 }

@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@csm/platform/events';
 import type { SqlTx } from '@csm/platform/stores';
-import { projectCaseEvent } from './project-cases';
+import { projectCaseEvent, projectCaseEvents } from './project-cases';
 import { projectCargoEvent, projectFlightEvent } from './project-flights';
 import { projectLoyaltyEvent, projectProfileEvent } from './project-loyalty-profile';
 
@@ -24,4 +24,15 @@ export function projectEvent(domain: ProjectedDomain, event: CloudEvent, tx: Sql
     case 'profile':
       return projectProfileEvent(event, tx);
   }
+}
+
+/**
+ * Applies a batch of one topic's events (consecutive, in partition order) inside `tx`, with the same result as applying
+ * them one by one in order. Cases (the busiest topic) are written set-based, one statement per wave of the batch (see
+ * projectCaseEvents); the other topics event by event — still one transaction for the whole batch. (Profile merges
+ * and erasures rewrite rows of other passengers, so that topic is order-dependent across aggregates.)
+ */
+export async function projectEvents(domain: ProjectedDomain, events: readonly CloudEvent[], tx: SqlTx, timeZone: string): Promise<void> {
+  if (domain === 'cases') return projectCaseEvents(events, tx, timeZone);
+  for (const event of events) await projectEvent(domain, event, tx, timeZone);
 }

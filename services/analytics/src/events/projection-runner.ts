@@ -1,9 +1,9 @@
-import { createIdempotentHandler, type EventBus, type Subscription } from '@csm/platform/events';
+import { createIdempotentBatchHandler, type CloudEvent, type EventBus, type Subscription } from '@csm/platform/events';
 import type { Logger } from '@csm/platform/logging';
 import type { SqlDb } from '@csm/platform/stores';
 import { histogram } from '@csm/platform/telemetry';
 import { PROJECTION_TABLES } from '../store/star-schema.sql';
-import { PROJECTED_DOMAINS, projectEvent, topicOf, type ProjectedDomain } from './project';
+import { PROJECTED_DOMAINS, projectEvents, topicOf, type ProjectedDomain } from './project';
 
 /** Event time → projection commit time, per consumer: the freshness SREs alert on. */
 export const projectionLag = histogram<'consumer'>({
@@ -20,6 +20,8 @@ export interface ProjectionRunnerOptions {
   readonly timeZone: string;
   /** How often to look for a generation bumped by another replica's rebuild. */
   readonly generationPollMs: number;
+  /** Most events projected in one transaction (the bus's batch size). Default: the kit's (500). */
+  readonly maxBatchSize?: number;
   /** Called after each handled delivery with its event → projection lag (benchmarks, tests). */
   readonly onApplied?: (domain: ProjectedDomain, lagMs: number) => void;
 }
@@ -38,11 +40,13 @@ export interface ProjectionRunner {
 export const groupIdFor = (domain: ProjectedDomain, installation: string, generation: number): string => `analytics.${domain}.${installation}.g${generation}`;
 
 /**
- * Runs the projection consumers. Each event is applied by the kit's idempotent handler (processed_events + effect in
- * one transaction) under the consumer name = group id, so a rebuild (new generation → new groups, old dedupe records
- * deleted) replays everything while a redelivery within one generation is a no-op. The first statement of every
- * effect both records progress and checks the generation (row-locked FOR SHARE against a concurrent rebuild), so an
- * event still in flight on a replica that has not yet noticed a rebuild writes nothing into the new projection.
+ * Runs the projection consumers. They consume in batches (the kit's batch consumption): each batch of one partition is
+ * applied by the kit's idempotent batch handler — processed_events claims + effect in ONE transaction — under the
+ * consumer name = group id, so a rebuild (new generation → new groups, old dedupe records deleted) replays everything
+ * while a redelivery within one generation is a no-op. The first statement of every batch's effect both records
+ * progress and checks the generation (row-locked FOR SHARE against a concurrent rebuild), so a batch still in flight on
+ * a replica that has not yet noticed a rebuild writes nothing into the new projection. A batch that fails is re-applied
+ * one event at a time by the kit (bounded retries, then the DLQ for the one bad event).
  */
 export function createProjectionRunner(options: ProjectionRunnerOptions): ProjectionRunner {
   const { db, bus, logger } = options;
@@ -73,28 +77,37 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     for (const domain of PROJECTED_DOMAINS) {
       const groupId = groupIdFor(domain, installation, gen);
       const lagSeries = projectionLag.labels(`analytics.${domain}`);
-      const handler = createIdempotentHandler(db, groupId, async (event, tx) => {
+      const { handler, batchHandler } = createIdempotentBatchHandler(db, groupId, async (batch, tx) => {
         const current = await tx.query(
           `INSERT INTO projection_progress (consumer, topic, events_applied, last_event_time, last_apply_time)
-           SELECT $1, $2, 1, $3, clock_timestamp() FROM projection_state WHERE id = 1 AND generation = $4 FOR SHARE
-           ON CONFLICT (consumer) DO UPDATE SET events_applied = projection_progress.events_applied + 1,
+           SELECT $1, $2, $5::bigint, $3, clock_timestamp() FROM projection_state WHERE id = 1 AND generation = $4 FOR SHARE
+           ON CONFLICT (consumer) DO UPDATE SET events_applied = projection_progress.events_applied + EXCLUDED.events_applied,
              last_event_time = GREATEST(projection_progress.last_event_time, EXCLUDED.last_event_time), last_apply_time = EXCLUDED.last_apply_time
            RETURNING 1`,
-          [groupId, topicOf(domain), event.time, gen],
+          [groupId, topicOf(domain), latestTime(batch.map((d) => d.event)), gen, batch.length],
         );
         if (current.rowCount === 0) return; // a rebuild started a newer generation: this consumer is about to be replaced
-        await projectEvent(domain, event, tx, options.timeZone);
+        await projectEvents(domain, batch.map((d) => d.event), tx, options.timeZone);
       });
+      /** After the transaction committed: the event → projection lag of each delivery (duplicates included). */
+      const observe = (event: CloudEvent) => {
+        const lagMs = Date.now() - Date.parse(event.time);
+        if (Number.isFinite(lagMs)) lagSeries.observe(Math.max(0, lagMs) / 1000);
+        if (gen === generation) delivered += 1;
+        options.onApplied?.(domain, lagMs);
+      };
       const sub = await bus.subscribe({
         groupId,
         topics: [topicOf(domain)],
         fromBeginning: true,
+        ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
         handler: async (event, ctx) => {
           await handler(event, ctx);
-          const lagMs = Date.now() - Date.parse(event.time);
-          if (Number.isFinite(lagMs)) lagSeries.observe(Math.max(0, lagMs) / 1000);
-          if (gen === generation) delivered += 1;
-          options.onApplied?.(domain, lagMs);
+          observe(event);
+        },
+        batchHandler: async (batch) => {
+          await batchHandler(batch);
+          for (const d of batch) observe(d.event);
         },
       });
       subscriptions.push(sub);
@@ -151,4 +164,11 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
         return gen;
       }),
   };
+}
+
+/** The latest CloudEvents `time` of a batch (progress keeps the newest event time seen). */
+function latestTime(events: readonly CloudEvent[]): string | null {
+  let best: CloudEvent | undefined;
+  for (const e of events) if (best === undefined || Date.parse(e.time) > Date.parse(best.time)) best = e;
+  return best?.time ?? null;
 }

@@ -6,10 +6,18 @@ type DimTable = 'dim_channel' | 'dim_severity' | 'dim_airport' | 'dim_carrier' |
 /**
  * One projection write as ONE statement: the dimension rows it references are inserted by data-modifying CTEs in
  * front of the fact upsert (ON CONFLICT DO NOTHING), so a projected event costs one round trip, not one per dimension.
+ *
+ * Set-based form for batches: `row(head, values, tail)` collects fact rows instead of running them, and `flush(tx)`
+ * writes everything collected as ONE statement — rows with the same head and tail become one multi-row
+ * `INSERT … VALUES (…), (…) ON CONFLICT …`, each such insert a CTE. Only rows of DIFFERENT aggregates may share a
+ * statement (its CTEs all see the same snapshot); two rows for one conflict key make PostgreSQL reject the statement
+ * ("cannot affect row a second time"), which rolls back the batch instead of merging it wrongly.
  */
 export class ProjectionStatement {
   readonly params: unknown[] = [];
   private readonly ctes: string[] = [];
+  /** Collected fact rows, by `head\u0000tail`, in first-seen order. */
+  private readonly rows = new Map<string, { head: string; tail: string; values: string[] }>();
   /** Dimension rows already in this statement (two CTEs inserting one key would conflict with each other). */
   private readonly seen = new Set<string>();
 
@@ -58,6 +66,26 @@ export class ProjectionStatement {
     const ph = this.p(id);
     return `(SELECT CASE WHEN r.passenger_id IS NULL THEN x.p ELSE r.survivor_id END
                FROM (SELECT ${ph}::text AS p) x LEFT JOIN passenger_redirect r ON r.passenger_id = x.p)`;
+  }
+
+  /** Collects one row `values` (a parenthesised tuple) for `head VALUES … tail`, written by `flush`. */
+  row(head: string, values: string, tail: string): this {
+    const key = `${head}\u0000${tail}`;
+    const group = this.rows.get(key);
+    if (group) group.values.push(values);
+    else this.rows.set(key, { head, tail, values: [values] });
+    return this;
+  }
+
+  /** Writes the collected rows and their dimensions in one statement (nothing when no row was collected). */
+  async flush(tx: SqlTx): Promise<void> {
+    const inserts = [...this.rows.values()].map((g) => `${g.head} VALUES ${g.values.join(',\n  ')}\n${g.tail}`);
+    this.rows.clear();
+    const [only] = inserts;
+    if (only === undefined) return;
+    if (inserts.length === 1) return this.run(tx, only);
+    const ctes = [...this.ctes.map((c, i) => `d${i} AS (${c})`), ...inserts.map((c, i) => `f${i} AS (${c})`)];
+    await tx.query(`WITH ${ctes.join(',\n')}\nSELECT 1`, this.params);
   }
 
   async run(tx: SqlTx, main: string): Promise<void> {

@@ -8,14 +8,17 @@
  * - Consumer groups: for every (group, topic, partition) one worker delivers messages in order to the group member the
  *   partition is assigned to (partition index modulo the members subscribed to the topic), and commits the group's
  *   offset in the database only after the handler resolved. Failures are retried with back-off, then the message is
- *   dead-lettered to `<topic>.dlq` in the same transaction that commits the offset.
+ *   dead-lettered to `<topic>.dlq` in the same transaction that commits the offset. A subscription with a
+ *   `batchHandler` gets what one read returned (up to `readBatchSize`, cut to `maxBatchSize`) per call, and the offset
+ *   (with any dead letters of the batch) is committed once per batch.
  * One bus instance per database: offsets are not fenced against a second process sharing the log.
  */
 import type { SqlDb } from '../../stores/sql';
+import { chunk, deliverBatch, resolveMaxBatchSize } from '../batch-delivery';
 import { abortableSleep, deliver } from '../delivery';
 import { errorFields, fallbackLogger, type EventsLogger } from '../logger';
 import type { ConsumerMetrics } from '../metrics';
-import type { EnsureTopicsOptions, EventBus, PublishRecord, SubscribeOptions, Subscription } from '../ports';
+import type { EnsureTopicsOptions, EventBatchHandler, EventBus, PublishRecord, SubscribeOptions, Subscription } from '../ports';
 import { resolveRetryPolicy, type RetryPolicy } from '../retry';
 import { assertTopicName, dlqTopicFor } from '../topics';
 import { toWireMessage } from '../wire';
@@ -133,6 +136,7 @@ class InProcessBus implements EventBus {
       assertTopicName(t);
       if (!this.topics.has(t)) throw new Error(`in-process bus: topic ${t} does not exist (call ensureTopics first)`);
     }
+    if (opts.batchHandler) resolveMaxBatchSize(opts.maxBatchSize);
     const member = new Member(++this.memberSeq, opts, resolveRetryPolicy(this.options.retry, opts.retry));
     const members = this.groups.get(opts.groupId) ?? [];
     members.push(member);
@@ -261,6 +265,26 @@ class PartitionWorker {
           await this.idle(idlePollMs);
           continue;
         }
+        const batchMember = this.bus.assignee(this.groupId, this.topic, this.partition);
+        if (batchMember?.opts.batchHandler) {
+          for (const part of chunk(batch, resolveMaxBatchSize(batchMember.opts.maxBatchSize))) {
+            const member = this.bus.assignee(this.groupId, this.topic, this.partition);
+            // Reassigned to a member without a batch handler: the next read delivers one at a time.
+            if (this.stopped || !member?.opts.batchHandler) break;
+            const work = this.deliverMany(member, member.opts.batchHandler, part);
+            this.inFlight = work;
+            const done = await work.finally(() => (this.inFlight = undefined));
+            const last = done > 0 ? part[done - 1] : undefined;
+            if (last) next = last.offset + 1n;
+            // Not all committed (member stopped mid-retry): re-read from the committed offset for the next assignee.
+            if (done < part.length) {
+              next = undefined;
+              break;
+            }
+          }
+          failures = 0;
+          continue;
+        }
         for (const message of batch) {
           const member = this.bus.assignee(this.groupId, this.topic, this.partition);
           if (this.stopped || !member) break;
@@ -317,6 +341,35 @@ class PartitionWorker {
     await this.store.commit(this.groupId, this.topic, this.partition, message.offset + 1n, deadLetter);
     if (deadLetter) this.bus.appended(deadLetter.topic, deadLetter.partition);
     return true;
+  }
+
+  /** Delivers consecutive messages through the member's batch handler; returns how many, from the first, were committed. */
+  private async deliverMany(member: Member, batchHandler: EventBatchHandler, messages: readonly LoggedMessage[]): Promise<number> {
+    const { logger, metrics } = this.bus.deps;
+    const { outcomes } = await deliverBatch({
+      messages: messages.map((m) => ({ message: m, offset: m.offset.toString() })),
+      topic: this.topic,
+      partition: this.partition,
+      groupId: this.groupId,
+      handler: member.opts.handler,
+      batchHandler,
+      policy: member.policy,
+      signal: member.abort.signal,
+      metrics,
+      logger,
+    });
+    const last = outcomes.length > 0 ? messages[outcomes.length - 1] : undefined;
+    if (!last) return 0;
+    // Dead letters (original message untouched plus the dlq_* headers) atomically with the offset commit.
+    const deadLetters: Append[] = outcomes.flatMap((o, i) => {
+      const m = messages[i];
+      return o.kind === 'dead-letter' && m
+        ? [{ topic: o.topic, partition: this.bus.partitionFor(o.topic, m.key), message: { key: m.key, value: m.value, headers: { ...m.headers, ...o.headers } } }]
+        : [];
+    });
+    await this.store.commit(this.groupId, this.topic, this.partition, last.offset + 1n, deadLetters);
+    for (const d of deadLetters) this.bus.appended(d.topic, d.partition);
+    return outcomes.length;
   }
 
   private async idle(ms: number) {

@@ -109,10 +109,12 @@ export class LogStore {
     return row ? BigInt(row.next_offset) : undefined;
   }
 
-  /** Commits the group's offset, appending a dead-letter copy first in the same transaction when given. */
-  async commit(groupId: string, topic: string, partition: number, nextOffset: bigint, deadLetter?: Append): Promise<bigint | undefined> {
+  /** Commits the group's offset, appending dead-letter copies first (in order) in the same transaction when given. */
+  async commit(groupId: string, topic: string, partition: number, nextOffset: bigint, deadLetters?: Append | readonly Append[]): Promise<bigint | undefined> {
+    const appends = deadLetters === undefined ? [] : Array.isArray(deadLetters) ? (deadLetters as readonly Append[]) : [deadLetters as Append];
     return this.db.transaction(async (tx) => {
-      const dlqOffset = deadLetter ? await appendOne(tx, deadLetter) : undefined;
+      let dlqOffset: bigint | undefined;
+      for (const a of appends) dlqOffset = await appendOne(tx, a);
       await tx.query(
         `INSERT INTO event_bus_offsets (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4::bigint)
          ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,

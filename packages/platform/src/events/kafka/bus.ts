@@ -5,12 +5,16 @@
  * - Subscriber: one kafkajs consumer per subscription, auto-commit OFF; the offset is committed only after the handler
  *   resolved (its transaction committed) or the message was dead-lettered. A consumer that dies before committing makes
  *   the group re-read the message: at-least-once, de-duplicated by createIdempotentHandler.
+ * - A subscription with a `batchHandler` consumes with kafkajs `eachBatch`: each fetched partition batch is cut into
+ *   chunks of `maxBatchSize` handed to the batch handler (falling back to one message at a time on failure, see
+ *   batch-delivery.ts); offsets are resolved per chunk and committed with the same batching as single messages.
  */
-import { Partitioners, type Consumer, type IHeaders, type Kafka, type KafkaConfig, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Batch, type Consumer, type IHeaders, type Kafka, type KafkaConfig, type KafkaMessage, type Producer } from 'kafkajs';
+import { chunk, deliverBatch, resolveMaxBatchSize } from '../batch-delivery';
 import { deliver } from '../delivery';
 import { errorFields, fallbackLogger, type EventsLogger } from '../logger';
 import type { ConsumerMetrics } from '../metrics';
-import type { EnsureTopicsOptions, EventBus, PublishRecord, SubscribeOptions, Subscription } from '../ports';
+import type { EnsureTopicsOptions, EventBatchHandler, EventBus, PublishRecord, SubscribeOptions, Subscription } from '../ports';
 import { resolveRetryPolicy, type RetryPolicy } from '../retry';
 import { assertTopicName } from '../topics';
 import { toWireMessage, type WireMessage } from '../wire';
@@ -125,6 +129,7 @@ export function createKafkaEventBus(options: KafkaEventBusOptions): EventBus {
       if (opts.topics.length === 0) throw new RangeError('subscribe: topics must not be empty');
       opts.topics.forEach(assertTopicName);
       const policy = resolveRetryPolicy(options.retry, opts.retry);
+      if (opts.batchHandler) resolveMaxBatchSize(opts.maxBatchSize);
       const sub = new KafkaSubscription(kafka, opts, policy, tuning, logger, options.metrics, sendRaw);
       subscriptions.add(sub);
       sub.onStopped = () => subscriptions.delete(sub);
@@ -214,15 +219,38 @@ class KafkaSubscription implements Subscription {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.opts.topics], fromBeginning: this.opts.fromBeginning ?? true });
-    await consumer.run({
-      autoCommit: false,
-      partitionsConsumedConcurrently: this.tuning.partitionsConsumedConcurrently ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        // Stopping: leave the message uncommitted; the group re-reads it.
-        if (this.abort.signal.aborted) return;
-        await this.handle(topic, partition, message, heartbeat);
-      },
-    });
+    const partitionsConsumedConcurrently = this.tuning.partitionsConsumedConcurrently ?? 1;
+    const batchHandler = this.opts.batchHandler;
+    if (batchHandler) {
+      const maxBatchSize = resolveMaxBatchSize(this.opts.maxBatchSize);
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently,
+        // Only chunks that were handled are resolved: the rest of a batch is fetched again after a stop or rebalance.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+          for (const part of chunk(batch.messages, maxBatchSize)) {
+            // Stopping or partition revoked: leave the rest uncommitted; the group re-reads it.
+            if (this.abort.signal.aborted || !isRunning() || isStale()) return;
+            const done = await this.handleBatch(batch, part, batchHandler, heartbeat);
+            const last = done > 0 ? part[done - 1] : undefined;
+            if (last) resolveOffset(last.offset);
+            if (done < part.length) return;
+            await heartbeat();
+          }
+        },
+      });
+    } else {
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently,
+        eachMessage: async ({ topic, partition, message, heartbeat }) => {
+          // Stopping: leave the message uncommitted; the group re-reads it.
+          if (this.abort.signal.aborted) return;
+          await this.handle(topic, partition, message, heartbeat);
+        },
+      });
+    }
     const joinTimeoutMs = this.tuning.joinTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, rej) => {
@@ -259,8 +287,45 @@ class KafkaSubscription implements Subscription {
       // The original bytes go to the DLQ untouched, plus the dlq_* headers.
       await this.sendRaw(outcome.topic, [{ key: message.key, value: message.value, headers: { ...message.headers, ...outcome.headers } }]);
     }
-    this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(message.offset) + 1n).toString() });
-    this.handledSinceCommit += 1;
+    await this.markHandled(topic, partition, message.offset, 1);
+  }
+
+  /** Delivers `messages` (consecutive, of one partition) as a batch; returns how many, from the first, are done. */
+  private async handleBatch(batch: Batch, messages: readonly KafkaMessage[], batchHandler: EventBatchHandler, heartbeat: () => Promise<void>): Promise<number> {
+    const { topic, partition } = batch;
+    const { outcomes } = await deliverBatch({
+      messages: messages.map((m) => ({
+        offset: m.offset,
+        message: { key: m.key ? m.key.toString('utf8') : null, value: m.value ? m.value.toString('utf8') : null, headers: headersToStrings(m.headers) },
+      })),
+      topic,
+      partition,
+      groupId: this.groupId,
+      handler: this.opts.handler,
+      batchHandler,
+      policy: this.policy,
+      signal: this.abort.signal,
+      heartbeat,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    // Dead letters first (original bytes untouched, plus the dlq_* headers), then the offsets move past them.
+    const dead = outcomes.flatMap((o, i) => {
+      const m = messages[i];
+      return o.kind === 'dead-letter' && m ? [{ topic: o.topic, message: { key: m.key, value: m.value, headers: { ...m.headers, ...o.headers } } }] : [];
+    });
+    for (const [dlq, list] of groupBy(dead, (d) => d.topic)) await this.sendRaw(dlq, list.map((d) => d.message));
+    const last = outcomes.length > 0 ? messages[outcomes.length - 1] : undefined;
+    if (last) await this.markHandled(topic, partition, last.offset, outcomes.length);
+    return outcomes.length;
+  }
+
+  /** Records `offset` (and everything before it) of the partition as handled and commits when a batch is due. */
+  private async markHandled(topic: string, partition: number, offset: string, count: number): Promise<void> {
+    // Finished after stop() made its last commit: the consumer is going away, the group re-reads (and dedupes) it.
+    if (this.abort.signal.aborted && this.stopping) return;
+    this.uncommitted.set(`${topic}:${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });
+    this.handledSinceCommit += count;
     if (this.handledSinceCommit >= (this.tuning.commitEveryMessages ?? 100)) await this.commitHandled();
     else this.commitTimer ??= setTimeout(() => void this.commitHandled(), this.tuning.commitIntervalMs ?? 1_000);
   }
@@ -294,6 +359,17 @@ class KafkaSubscription implements Subscription {
     })();
     return this.stopping;
   }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
