@@ -14,6 +14,8 @@ module.exports = function preset(kind) {
     moduleNameMapper: {
       '^@csm/(platform|contracts)$': path.join(root, 'packages/$1/src'),
       '^@csm/(platform|contracts)/(.*)$': path.join(root, 'packages/$1/src/$2'),
+      // Services loaded by path (the embedded launcher): their sources, so tests need no build.
+      '^@csm/(profile|cases|loyalty|flight-info|analytics|gateway)/dist/(.*)\\.js$': path.join(root, 'services/$1/src/$2'),
     },
     testMatch: kind === 'int' ? ['<rootDir>/test/**/*.int.test.ts'] : ['<rootDir>/test/**/*.test.ts'],
     testPathIgnorePatterns: kind === 'int' ? ['/node_modules/', '/dist/'] : ['/node_modules/', '/dist/', '\\.int\\.test\\.ts$'],
