@@ -5,6 +5,7 @@ import { once, serviceTokenVerifier } from '@csm/platform/service';
 import { createBackends } from './backends/clients';
 import { upstreams, type Config } from './config';
 import { createApp } from './http/app';
+import { answerClientErrors } from './http/client-error';
 import { routeTable } from './routes';
 
 export const SERVICE_NAME = 'gateway';
@@ -27,6 +28,7 @@ export async function start({ config, logger, verifyToken: injected }: ServiceCo
   const server = await new Promise<import('node:http').Server>((resolve, reject) => {
     const s = app.listen(config.CSM_HTTP_PORT, config.CSM_HTTP_HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  answerClientErrors(server);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port }, 'gateway listening');
   return {

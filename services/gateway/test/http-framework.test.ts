@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { z } from 'zod';
 import { createBackends } from '../src/backends/clients';
+import { createServer } from 'node:http';
 import { createApp } from '../src/http/app';
+import { answerClientErrors } from '../src/http/client-error';
 import { route, type AnyRoute } from '../src/http/route';
 
 // The framework on its own: a small route table with handlers that answer locally, so every cross-cutting behaviour
@@ -143,5 +145,21 @@ describe('gateway HTTP framework', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await problem(limited)).reason).toBe('RATE_LIMITED');
     expect((await fetch(`${base}/open`, { headers: { authorization: `Bearer ${agent}` } })).status).toBe(200);
+  });
+});
+
+describe('requests Node rejects before express', () => {
+  it('answers oversize headers with a 431 problem naming the headers', async () => {
+    const s = createServer((_req, res) => res.end('ok'));
+    answerClientErrors(s);
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`, { headers: { 'x-big': 'x'.repeat(40_000) } });
+      expect(res.status).toBe(431);
+      const p = await problem(res);
+      expect(p.errors[0]?.field).toBe('header');
+    } finally {
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
   });
 });
