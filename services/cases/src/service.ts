@@ -2,7 +2,7 @@ import { cases, TOPICS } from '@csm/contracts';
 import { createOutboxRelay, type Subscription } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
-import { cachedVerifier, keyRingFromEnv, type KeyRing } from '@csm/platform/security';
+import { keyRingFromEnv, type KeyRing } from '@csm/platform/security';
 import { migrateServiceDb, openServiceDb, openServiceEventBus, serviceTokenVerifier, startService } from '@csm/platform/service';
 import { hostname } from 'node:os';
 import { ulid } from './domain/ids';
@@ -46,9 +46,8 @@ export function start(ctx: ServiceContext<Config> & CasesOverrides): Promise<Run
   const clock = ctx.clock ?? systemClock;
   const upstream = { deadlineMs: config.CSM_CASES_UPSTREAM_DEADLINE_MS, serviceToken: config.CSM_CASES_SERVICE_TOKEN };
   // The launcher's dev issuer (embedded) or the OIDC provider's JWKS (CSM_AUTH_*); anonymous callers are refused by
-  // every use case. Hot paths verify the same bearer token per request: re-check its signature at most once a minute.
-  const verify = serviceTokenVerifier({ config, logger, injected: ctx.verifyToken });
-  const verifyToken = verify === undefined ? undefined : cachedVerifier(verify);
+  // every use case. The kit caches a verified token for a minute (hot paths see the same bearer token per request).
+  const verifyToken = serviceTokenVerifier({ config, logger, injected: ctx.verifyToken });
   return startService({
     name: SERVICE_NAME,
     config,

@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
-import { cachedVerifier } from '@csm/platform/security';
 import { once, serviceTokenVerifier } from '@csm/platform/service';
 import { createBackends } from './backends/clients';
 import { upstreams, type Config } from './config';
@@ -15,13 +14,13 @@ export async function start({ config, logger, verifyToken: injected }: ServiceCo
   let accepting = true;
   const addresses = upstreams(config);
   const backends = createBackends(addresses, { deadlineMs: config.CSM_UPSTREAM_DEADLINE_MS });
-  // Every request carries a token: verify each distinct one's signature at most once a minute.
-  const verify = serviceTokenVerifier({ config, logger, injected });
+  // Every request carries a token: the kit's verifier checks each distinct one's signature at most once a minute.
+  const verifyToken = serviceTokenVerifier({ config, logger, injected });
   const app = createApp({
     config,
     routes: routeTable({ upstreams: addresses, healthTimeoutMs: config.CSM_UPSTREAM_HEALTH_TIMEOUT_MS, sectionDeadlineMs: config.CSM_360_SECTION_DEADLINE_MS }),
     backends,
-    verifyToken: verify === undefined ? undefined : cachedVerifier(verify),
+    verifyToken,
     logger,
     isAccepting: () => accepting,
   });
