@@ -34,9 +34,24 @@ export async function createTestDatabase(prefix: string, adminUrl: string = test
   return {
     url: url.toString(),
     name,
-    drop: async () => {
-      // WITH (FORCE) (PostgreSQL 13+) ends pools a failed test left open.
-      await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
-    },
+    drop: () => withClient(adminUrl, (c) => dropDatabase(c, name)),
   };
+}
+
+/**
+ * Ends the sessions a failed test left open (only the test role's own: DROP ... WITH (FORCE) would also try to end an
+ * autovacuum worker busy on the database and fail for lack of pg_signal_backend), then drops the database — plain
+ * DROP DATABASE stops autovacuum itself. Retried briefly, in case a pool reconnects in between.
+ */
+async function dropDatabase(c: Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND usename = current_user`, [name]);
+    try {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
