@@ -1,5 +1,5 @@
 import { FlightStatus, type Flight } from '@csm/contracts/gen/csm/flightinfo/v1/flight';
-import { isDomainError, ValidationError } from '@csm/platform/errors';
+import { isDomainError, NotFoundError, ValidationError } from '@csm/platform/errors';
 import { awb, EVENING_UPDATES, pekLhr, shuffledWithDuplicates, simpleFlight } from './support/fixtures';
 import { call, eventually, RecordingBus, startHarness, type Harness } from './support/harness';
 
@@ -264,6 +264,19 @@ describe('cargo over gRPC (embedded: PGlite)', () => {
     const unknown = await rejection(call(h.cargo, 'recordTrackingEvent', { airWaybillNumber: number, event: { statusCode: 'XYZ', airport: 'LHR', flight: undefined, pieces: 1, weightKg: 1, eventTime: new Date(), discrepancyCode: '', remarks: '', sourceEventId: 'x' } }, h.tokens.ops));
     expect(unknown.violations.map((v) => v.field)).toEqual(['event.status_code']);
   }, 60_000);
+
+  it("a forwarder (partner) reads back only the shipments it booked; another partner gets NOT_FOUND; staff read all", async () => {
+    const number = awb('999', 2223334);
+    const booked = await call(h.cargo, 'bookShipment', { airWaybill: waybill(number), flights: [flight], idempotencyKey: 'fwd-1' }, h.tokens.forwarderA);
+    const id = booked.shipment?.id ?? '';
+    expect((await call(h.cargo, 'getShipment', { shipmentId: id }, h.tokens.forwarderA)).shipment?.airWaybill?.number).toBe(number);
+    expect((await call(h.cargo, 'getShipment', { airWaybillNumber: number }, h.tokens.forwarderA)).shipment?.id).toBe(id);
+    const byId = await rejection(call(h.cargo, 'getShipment', { shipmentId: id }, h.tokens.forwarderB));
+    expect(byId).toBeInstanceOf(NotFoundError);
+    const byAwb = await rejection(call(h.cargo, 'getShipment', { airWaybillNumber: number }, h.tokens.forwarderB));
+    expect(byAwb).toBeInstanceOf(NotFoundError);
+    expect((await call(h.cargo, 'getShipment', { shipmentId: id }, h.tokens.agent)).shipment?.id).toBe(id);
+  });
 
   it('refuses a booking that does not fit, and lists service outlets by area code', async () => {
     const small = { carrier: 'CA', number: '1501', date: '2026-12-02' };

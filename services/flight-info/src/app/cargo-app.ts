@@ -1,5 +1,5 @@
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from '@csm/platform/errors';
-import { requireRole, type Principal, type Role } from '@csm/platform/security';
+import { hasRole, requireRole, type Principal, type Role } from '@csm/platform/security';
 import type { SqlDb } from '@csm/platform/stores';
 import { monotonicFactory } from 'ulid';
 import type { AirportDirectory } from '../domain/airports';
@@ -32,6 +32,24 @@ import { decodeCursor, encodeCursor, pageSize, Violations } from './violations';
 
 /** Who may book cargo and read shipment details (shipper references included). */
 export const CARGO_BOOKERS: Role[] = ['agent_l1', 'agent_l2', 'agent_l3', 'supervisor', 'partner', 'ops', 'service', 'admin'];
+
+/** Who booked a shipment: a partner (forwarder) by its partner code, so any of its users/tokens can read it back. */
+function bookerOf(principal: Principal): string {
+  return isOnlyPartner(principal) && principal.partnerCode !== undefined ? `partner:${principal.partnerCode}` : principal.subject;
+}
+
+function isOnlyPartner(principal: Principal): boolean {
+  return hasRole(principal, 'partner') && !hasRole(principal, ...CARGO_BOOKERS.filter((r) => r !== 'partner'));
+}
+
+/**
+ * Booking details (shipper, consignee, charges) are the booking party's: a partner reads only the shipments it booked
+ * (anyone else's answers NOT_FOUND, so their existence is not revealed); staff read all. Public tracking by AWB
+ * (`track`) shows status only.
+ */
+function mayReadBooking(principal: Principal, s: Shipment): boolean {
+  return !isOnlyPartner(principal) || (principal.partnerCode !== undefined && s.createdBy === `partner:${principal.partnerCode}`);
+}
 
 const MAX_WEIGHT_KG = 200_000;
 const MAX_VOLUME_M3 = 1_000;
@@ -215,7 +233,7 @@ export class CargoApp {
           specialHandlingCodes: shc,
           charge: { amountMinor: rate.totalMinor, currency: rate.currency },
           idempotencyKey: key === '' ? undefined : key,
-          createdBy: principal.subject,
+          createdBy: bookerOf(principal),
         });
         if (!inserted) throw new ShipmentConflict();
         const bookings: CargoBooking[] = legs.map((f) => ({
@@ -269,10 +287,12 @@ export class CargoApp {
     if (by.shipmentId) {
       if (!/^shp_[0-9A-HJKMNP-TV-Z]{26}$/.test(by.shipmentId)) throw new ValidationError({ field: 'shipment_id', description: 'must be shp_ + ULID', rule: 'INVALID_ID' });
       const s = await findShipment(this.o.db, { id: by.shipmentId });
-      if (!s) throw new NotFoundError('shipment', by.shipmentId);
+      if (!s || !mayReadBooking(principal, s)) throw new NotFoundError('shipment', by.shipmentId);
       return s;
     }
-    return this.byAwb('air_waybill_number', by.awb ?? '');
+    const s = await this.byAwb('air_waybill_number', by.awb ?? '');
+    if (!mayReadBooking(principal, s)) throw new NotFoundError('shipment', by.awb ?? '');
+    return s;
   }
 
   /** Public tracking: the caller knows the AWB number. */

@@ -36,7 +36,7 @@ export interface Harness {
   readonly flights: InstanceType<typeof FlightInfoServiceClient>;
   readonly cargo: InstanceType<typeof CargoServiceClient>;
   /** Bearer tokens by role. */
-  readonly tokens: Record<'ops' | 'agent' | 'passenger', string>;
+  readonly tokens: Record<'ops' | 'agent' | 'passenger' | 'forwarderA' | 'forwarderB', string>;
   stop(): Promise<void>;
 }
 
@@ -59,11 +59,13 @@ export async function startHarness(env: Env, bus?: EventBus): Promise<Harness> {
   const address = `127.0.0.1:${running.port}`;
   const flights = createGrpcClient(FlightInfoServiceClient, address, { deadlineMs: 60_000 });
   const cargo = createGrpcClient(CargoServiceClient, address, { deadlineMs: 60_000 });
-  const token = (sub: string, roles: Role[], extra: { profileId?: string } = {}) => issuer.issue({ sub, roles, ...extra });
+  const token = (sub: string, roles: Role[], extra: { profileId?: string; partnerCode?: string } = {}) => issuer.issue({ sub, roles, ...extra });
   const tokens = {
     ops: await token('ops-feed', ['ops']),
     agent: await token('agent-1', ['agent_l1']),
     passenger: await token('pax', ['passenger'], { profileId: 'pax_01J0000000000000000000000A' }),
+    forwarderA: await token('fwd-a-user', ['partner'], { partnerCode: 'FWDA' }),
+    forwarderB: await token('fwd-b-user', ['partner'], { partnerCode: 'FWDB' }),
   };
   return {
     running,
