@@ -85,6 +85,15 @@ describe('gateway HTTP framework', () => {
     expect(seen).toEqual([]);
   });
 
+  it('refuses NUL characters anywhere in the input, naming each field (no store can keep them)', async () => {
+    seen.length = 0;
+    const res = await post('/things/t_abc?dryRun=%00', JSON.stringify({ name: 'a\u0000', count: 1, kind: 'A' }));
+    expect(res.status).toBe(400);
+    const p = await problem(res);
+    expect(p.errors.filter((e) => e.rule === 'CHARACTERS').map((e) => e.field).sort()).toEqual(['body.name', 'query.dryRun']);
+    expect(seen).toEqual([]);
+  });
+
   it('answers malformed JSON, a missing body and an oversize body with problems naming the body', async () => {
     const malformed = await post('/things/t_abc', '{"name": ');
     expect(malformed.status).toBe(400);

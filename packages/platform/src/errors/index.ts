@@ -3,3 +3,4 @@
 export * from './domain-errors';
 export * from './grpc-status';
 export * from './problem-details';
+export * from './text-safety';

@@ -7,17 +7,22 @@ import {
 } from '@grpc/grpc-js';
 import { isDomainError } from '../errors/domain-errors';
 import { toGrpcStatus } from '../errors/grpc-status';
+import { rejectNulCharacters } from '../errors/text-safety';
 import { createCallContext, type CallContext } from './call-context';
 
 /**
  * Adapts a plain async function to grpc-js's unary handler (the type ts-proto's `XServer` interfaces use):
  *   const impl: CasesServiceServer = { openCase: unary(async (req, ctx) => { ...; return response; }) };
- * A DomainError becomes its status with details; anything else is logged and becomes INTERNAL.
+ * A DomainError becomes its status with details; anything else is logged and becomes INTERNAL. A request with a NUL
+ * character in any string is INVALID_ARGUMENT naming the field before the handler runs (no store can keep it).
  */
 export function unary<Req, Res>(handler: (request: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const { ctx, dispose } = createCallContext(call, call.getPath());
-    void (async () => handler(call.request, ctx))()
+    void (async () => {
+      rejectNulCharacters(call.request);
+      return handler(call.request, ctx);
+    })()
       .then(
         (response) => callback(null, response),
         (err: unknown) => callback(statusFor(err, ctx)),
@@ -39,7 +44,10 @@ export function serverStream<Req, Res>(
       if (ctx.signal.aborted) return Promise.reject(ctx.signal.reason);
       return call.write(message) ? Promise.resolve() : new Promise((resolve) => call.once('drain', () => resolve()));
     };
-    void (async () => handler(call.request, send, ctx))()
+    void (async () => {
+      rejectNulCharacters(call.request);
+      return handler(call.request, send, ctx);
+    })()
       .then(
         () => call.end(),
         (err: unknown) => {

@@ -1,5 +1,5 @@
 import { Metadata } from '@grpc/grpc-js';
-import { PermissionDeniedError, UnauthenticatedError, ValidationError, type FieldViolation } from '@csm/platform/errors';
+import { nulCharacterViolations, PermissionDeniedError, UnauthenticatedError, ValidationError, type FieldViolation } from '@csm/platform/errors';
 import { hasRole, type Principal } from '@csm/platform/security';
 import { Router, type Request, type Response } from 'express';
 import type { Backends } from '../backends/clients';
@@ -39,7 +39,8 @@ async function handle(spec: AnyRoute, req: Request, res: Response, options: Rout
   const principal = res.locals.principal as Principal;
   if (spec.access !== 'public') checkRole(spec.access, principal);
 
-  const violations: FieldViolation[] = [];
+  // NUL first: no service can store it, and a schema's own rules may not catch it (e.g. a free-text prefix).
+  const violations: FieldViolation[] = [...nulCharacterViolations(req.params, 'path'), ...nulCharacterViolations(req.query, 'query'), ...nulCharacterViolations(req.body, 'body')];
   if (spec.body !== undefined && req.body !== undefined && !JSON_TYPES.test(req.get('content-type') ?? '')) {
     violations.push({ field: 'header.content-type', description: 'must be application/json', rule: 'MEDIA_TYPE' });
   }
