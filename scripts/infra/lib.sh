@@ -54,6 +54,16 @@ csm_pid_alive() {
   tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -qF -- "$pattern"
 }
 
+# csm_pid_running PIDFILE: the recorded process exists (no command-line check). Used while a daemon we just
+# started comes up: until its `exec` has happened its command line is still the launching shell's, so the pattern
+# check of csm_pid_alive would call a healthy, starting daemon dead.
+csm_pid_running() {
+  local pid
+  [[ -s "$1" ]] || return 1
+  pid="$(head -n 1 "$1")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null
+}
+
 # csm_write_pid PIDFILE PID PATTERN: record a daemon's pid and what its command line contains.
 csm_write_pid() {
   printf '%s\n%s\n' "$2" "$3" >"$1"
@@ -83,7 +93,7 @@ csm_wait_until() {
   local component="$1" logfile="$2" pidfile="$3"; shift 3
   local deadline=$((SECONDS + CSM_INFRA_TIMEOUT))
   until "$@"; do
-    if [[ -n "$pidfile" ]] && ! csm_pid_alive "$pidfile"; then
+    if [[ -n "$pidfile" ]] && ! csm_pid_running "$pidfile"; then
       csm_log "last lines of ${logfile}:"
       tail -n 20 "$logfile" >&2 2>/dev/null || true
       csm_die "${component} exited during start-up; see ${logfile}"
