@@ -120,6 +120,23 @@ describe('GET /passengers/{passengerId}/360', () => {
     }
   });
 
+  it('a last flight older than the schedule (flight-info: NOT_FOUND) is shown by its reference, not as unavailable', async () => {
+    const old = await fakeBackend('flight-info', flightinfo.FlightInfoServiceService, {
+      getFlight: () => {
+        throw new NotFoundError('flight', 'CA1234/2026-11-20');
+      },
+    });
+    const gw2 = await startGateway({ profile: profileSrv.address, loyalty: loyaltySrv.address, cases: casesSrv.address, 'flight-info': old.address }, { sectionDeadlineMs: DEADLINE_MS });
+    try {
+      const res = await send(gw2, 'get', `/passengers/${PAX}/360`, { token: await gw2.token(['supervisor']) });
+      expect(res.status).toBe(200);
+      expect(res.body['recentFlights']).toMatchObject({ status: 'ok', data: { lastFlight: { flight: { carrier: 'CA', number: '1234', date: '2026-11-20' } } } });
+    } finally {
+      await gw2.close();
+      await old.server.shutdown({ graceMs: 10 });
+    }
+  });
+
   it('a passenger who is not a member gets loyalty "none", not an error', async () => {
     const res = await send(gw, 'get', `/passengers/${OTHER}/360`, { token: agent });
     expect(res.status).toBe(200);

@@ -118,8 +118,12 @@ export async function passenger360(deps: Passenger360Deps, passengerId: string, 
     const ref = parseFlightId(dyn?.lastFlightId ?? '');
     const base = { tripsFlown: dyn?.tripsFlown ?? 0, recentDisruptions: dyn?.recentDisruptions ?? 0 };
     if (!ref) return { status: 'ok', data: { ...base, lastFlight: null } };
-    const res = await callUnary(backends.flights, 'getFlight', flightinfo.GetFlightRequest.fromPartial({ flight: ref }), opts(signal));
-    return { status: 'ok', data: { ...base, lastFlight: res.flight ? flightinfo.Flight.toJSON(res.flight) : { flight: ref } } };
+    // A last flight older than flight-info's schedule horizon is not found there: show its reference, without status.
+    const res = await callUnary(backends.flights, 'getFlight', flightinfo.GetFlightRequest.fromPartial({ flight: ref }), opts(signal)).catch((err: unknown) => {
+      if (err instanceof NotFoundError) return undefined;
+      throw err;
+    });
+    return { status: 'ok', data: { ...base, lastFlight: res?.flight ? flightinfo.Flight.toJSON(res.flight) : { flight: ref } } };
   });
 
   // Settle every section even when the profile fails, so no call is left running unobserved.
