@@ -66,6 +66,14 @@ describe('OpenAPI document ↔ routes', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('documents the Idempotency-Key header, required where the route refuses a request without it', () => {
+    const header = (path: string, method: string) =>
+      ((doc.paths[path]?.[method] as unknown as { parameters?: { name: string; required: boolean }[] }).parameters ?? []).find((p) => p.name === 'Idempotency-Key');
+    expect(header('/cases', 'post')?.required).toBe(true);
+    expect(header('/cases/{caseId}/compensations', 'post')?.required).toBe(true);
+    expect(header('/partners/{partnerCode}/accruals', 'post')?.required).toBe(false);
+  });
+
   it('every documented operation exists on the running gateway (answers, but never "no such route")', async () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const method of Object.keys(ops)) {

@@ -51,8 +51,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
-  /** Accepts `Idempotency-Key` (POST writes that create or move money/miles). */
-  readonly idempotent?: boolean;
+  /**
+   * Accepts `Idempotency-Key` (POST writes that create or move money/miles); `'required'` when the backend needs one
+   * (the router then refuses a request without it, naming the header — nothing is derived: a derived key would make
+   * two genuine operations look like one retry).
+   */
+  readonly idempotent?: boolean | 'required';
   /** Overrides the gateway's default backend deadline. */
   readonly deadlineMs?: number;
   /** Status of a successful answer (documented; default 200). */

@@ -49,6 +49,9 @@ async function handle(spec: AnyRoute, req: Request, res: Response, options: Rout
   const body = parsePart('body', spec.body, spec.body === undefined && isEmptyBody(req.body) ? undefined : req.body);
   for (const part of [params, query, body]) if (!part.ok) violations.push(...part.violations);
   const idempotencyKey = req.get('idempotency-key');
+  if (idempotencyKey === undefined && spec.idempotent === 'required') {
+    violations.push({ field: 'header.idempotency-key', description: 'is required', rule: 'REQUIRED' });
+  }
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
     violations.push({ field: 'header.idempotency-key', description: 'must be 8-128 characters of A-Z a-z 0-9 . _ : -', rule: 'FORMAT' });
   }

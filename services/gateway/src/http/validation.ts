@@ -1,4 +1,4 @@
-import { ValidationError, type FieldViolation } from '@csm/platform/errors';
+import type { FieldViolation } from '@csm/platform/errors';
 import type { z } from 'zod';
 
 /** Where a value came from; field paths in problems start with it (`body.contact.email`, `query.limit`, `path.caseId`). */
@@ -41,7 +41,3 @@ const RULES: Readonly<Record<string, string>> = {
   invalid_union: 'ONE_OF',
   custom: 'INVALID',
 };
-
-export function validationFailed(violations: FieldViolation[]): ValidationError {
-  return new ValidationError(violations);
-}

@@ -57,7 +57,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: OpenApiI
   for (const r of routes) {
     const parameters = [...parametersOf('path', r.params), ...parametersOf('query', r.query)];
     if (r.idempotent) {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, description: 'Retries with the same key return the first result instead of acting twice.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' } });
+      parameters.push({ name: 'Idempotency-Key', in: 'header', required: r.idempotent === 'required', description: 'Retries with the same key return the first result instead of acting twice.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' } });
     }
     const access = r.access === 'public' ? undefined : r.access;
     const roles = access === undefined ? [] : [...access.roles, ...(access.passengerSelf ? ['passenger (own profile)'] : []), ...(access.partnerSelf ? ['partner (own code)'] : [])];

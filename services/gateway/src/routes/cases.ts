@@ -5,7 +5,7 @@ import { hasRole, type Principal } from '@csm/platform/security';
 import { z } from 'zod';
 import { route, type AnyRoute } from '../http/route';
 import { carrier, currency, flightNumber, ids, isoDate, isoInstant, language, miles, pageOf, pageQuery, protoEnum, requiredText, text } from './schemas';
-import { csvEnum, e164, email, enumNumber, queryFlag, requireIdempotencyKey, version } from './schemas-passengers';
+import { csvEnum, e164, email, enumNumber, queryFlag, version } from './schemas-passengers';
 
 // Roles mirror the cases service (services/cases/src/app/authz.ts, cases-app.ts), which re-checks every call.
 /** AGENT_ROLES: people who work cases. */
@@ -99,11 +99,11 @@ export const caseRoutes: AnyRoute[] = [
     tag: 'cases',
     access: { roles: [...CASE_AGENTS, 'passenger'] },
     body: openCaseBody,
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.cases.v1.OpenCaseResponse',
     handler: async ({ body, principal, backends, call, idempotencyKey }) => {
-      const key = requireIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       const req = cases.OpenCaseRequest.fromPartial({
         channel: enumNumber(cases.Channel, body.channel),
         kind: enumNumber(cases.CaseKind, body.kind),
@@ -332,11 +332,11 @@ export const caseRoutes: AnyRoute[] = [
       amount: z.strictObject({ amountMinor: z.number().int().min(1).max(100_000_000), currencyCode: currency }).optional().describe('value of a voucher or refund'),
       reference: text(128).optional(),
     }),
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.cases.v1.GrantCompensationResponse',
     handler: async ({ params, body, backends, call, idempotencyKey }) => {
-      const key = requireIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       const req = cases.GrantCompensationRequest.fromPartial({
         caseId: params.caseId,
         miles: body.miles ?? 0,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Backends } from '../backends/clients';
 import { route, type AnyRoute } from '../http/route';
 import { carrier, flightNumber, iata, ids, isoDate, miles, pageOf, pageQuery, partnerCode, protoEnum, requiredText, text } from './schemas';
-import { dateRangeOf, JOB_DEADLINE_MS, loyaltyIds, memberNumber, periodQuery, repeated, requiredIdempotencyKey } from './schemas-loyalty';
+import { dateRangeOf, JOB_DEADLINE_MS, loyaltyIds, memberNumber, periodQuery, repeated } from './schemas-loyalty';
 
 /*
  * Membership is a sub-resource of the passenger: loyalty keeps exactly one member per passenger and checks a
@@ -60,11 +60,11 @@ export const loyaltyRoutes: AnyRoute[] = [
       enrollmentChannel: text(32).optional().describe('"app", "web", "counter", "partner"…'),
       referringPartnerCode: partnerCode.optional(),
     }),
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.loyalty.v1.EnrollResponse',
     handler: async ({ params, body, principal, idempotencyKey, backends, call }) => {
-      const key = requiredIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       let referrer = body.referringPartnerCode ?? '';
       if (hasRole(principal, 'partner') && !hasRole(principal, ...STAFF_WRITE)) {
         // A partner brings members for itself only.
@@ -208,11 +208,11 @@ export const loyaltyRoutes: AnyRoute[] = [
     access: { roles: [...DIRECT_COMPENSATORS] },
     params: passengerParams,
     body: z.strictObject({ miles, caseId: ids.case, reason: requiredText(500) }),
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.loyalty.v1.CompensateResponse',
     handler: async ({ params, body, idempotencyKey, backends, call }) => {
-      const key = requiredIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       const res = await callUnary(
         backends.loyalty,
         'compensate',
@@ -240,11 +240,11 @@ export const loyaltyRoutes: AnyRoute[] = [
       reason: requiredText(500),
       approverId: requiredText(128).describe('the second person who approved; must differ from the caller'),
     }),
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.loyalty.v1.ManualAdjustResponse',
     handler: async ({ params, body, idempotencyKey, backends, call }) => {
-      const key = requiredIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       const memberId = await memberIdOf(backends, params.passengerId, call);
       const res = await callUnary(backends.loyalty, 'manualAdjust', loyalty.ManualAdjustRequest.fromPartial({ memberId, ...body, idempotencyKey: key }), call);
       return { body: loyalty.ManualAdjustResponse.toJSON(res) };
@@ -276,12 +276,12 @@ export const loyaltyRoutes: AnyRoute[] = [
     access: { roles: [...STAFF_WRITE], passengerSelf: { param: 'passengerId' } },
     params: passengerParams,
     body: z.strictObject({ quoteId: loyaltyIds.quote }),
-    idempotent: true,
+    idempotent: 'required',
     successStatus: 201,
     responseDescription: 'csm.loyalty.v1.HoldRedemptionResponse',
     handler: async ({ body, idempotencyKey, backends, call }) => {
       // The quote names its member; loyalty checks that the caller may act for that member.
-      const key = requiredIdempotencyKey(idempotencyKey);
+      const key = idempotencyKey ?? ''; // present: the router refuses the request without it
       const res = await callUnary(backends.loyalty, 'holdRedemption', loyalty.HoldRedemptionRequest.fromPartial({ quoteId: body.quoteId, idempotencyKey: key }), call);
       return { body: loyalty.HoldRedemptionResponse.toJSON(res) };
     },

@@ -1,4 +1,3 @@
-import { ValidationError } from '@csm/platform/errors';
 import { z } from 'zod';
 import { isoDate, prefixedId } from './schemas';
 
@@ -40,14 +39,6 @@ export function dateRangeOf(q: { from?: string | undefined; to?: string | undefi
   return { startDate: q.from ?? '', endDate: q.to ?? '' };
 }
 
-/**
- * For routes whose backend request REQUIRES an idempotency key: the `Idempotency-Key` header is mandatory (nothing
- * is derived in the gateway — a derived key would make two genuine operations look like one retry).
- */
-export function requiredIdempotencyKey(key: string | undefined): string {
-  if (key === undefined) throw new ValidationError({ field: 'header.idempotency-key', description: 'is required', rule: 'REQUIRED' });
-  return key;
-}
 
 /** Long-running admin jobs (expiry, rebuilds, clustering) get more time than an interactive call. */
 export const JOB_DEADLINE_MS = 120_000;

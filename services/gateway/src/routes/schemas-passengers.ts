@@ -1,5 +1,4 @@
 import { profile } from '@csm/contracts';
-import { ValidationError } from '@csm/platform/errors';
 import { z } from 'zod';
 import { isoDate, isoInstant, language, protoEnum, text } from './schemas';
 
@@ -27,11 +26,6 @@ export function csvEnum(enumObject: Record<string, string | number>, maxItems = 
 /** A `true`/`false` query flag. */
 export const queryFlag = z.enum(['true', 'false']).describe('true or false');
 
-/** Routes whose backend request requires an idempotency key take it from the `Idempotency-Key` header: required. */
-export function requireIdempotencyKey(key: string | undefined): string {
-  if (key === undefined) throw new ValidationError({ field: 'header.idempotency-key', description: 'is required', rule: 'REQUIRED' });
-  return key;
-}
 
 export const country = z.string().regex(/^[A-Z]{2}$/, { message: 'must be an ISO 3166-1 alpha-2 code' });
 export const ssrCode = z.string().regex(/^[A-Z]{4}$/, { message: 'must be a 4-letter IATA code' });
