@@ -1,8 +1,9 @@
-/** An 18-character PRC resident ID with its ISO 7064 MOD 11-2 check character (what the profile service validates). */
+// The check character comes from the profile service's own implementation, so demo documents always pass its validation.
+import { prcIdCheckChar } from '@csm/profile/dist/domain/prc-id.js';
+
+/** An 18-character PRC resident ID: region, birth date, sequence, and the ISO 7064 MOD 11-2 check character. */
 export function prcResidentId(region: string, birthDate: string, sequence: number): string {
   const body = `${region}${birthDate.replace(/-/g, '')}${String(sequence).padStart(3, '0')}`;
   if (!/^\d{17}$/.test(body)) throw new Error(`prcResidentId: bad input ${region}/${birthDate}/${sequence}`);
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((acc, d, i) => acc + Number(d) * (weights[i] ?? 0), 0);
-  return body + '10X98765432'.charAt(sum % 11);
+  return body + prcIdCheckChar(body);
 }
