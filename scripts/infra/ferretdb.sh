@@ -63,12 +63,13 @@ do_start() {
   csm_rotate_log "$FERRET_LOG"
   csm_log "ferretdb: starting ${FERRET_VERSION} on 127.0.0.1:${CSM_MONGO_PORT} (log: ${FERRET_LOG})"
   # The backend URL goes through the environment so its password is not in `ps` output.
-  FERRETDB_POSTGRESQL_URL="postgres://${CSM_PG_USER}:${CSM_PG_PASSWORD}@127.0.0.1:${CSM_PG_PORT}/${CSM_FERRETDB_PG_DB}" \
+  FERRETDB_POSTGRESQL_URL="postgres://${CSM_PG_USER}:${CSM_PG_PASSWORD}@127.0.0.1:${CSM_PG_PORT}/${CSM_FERRETDB_PG_DB}?plan_cache_mode=force_custom_plan" \
     setsid "$FERRET_BIN" \
       --handler=postgresql \
       --listen-addr="127.0.0.1:${CSM_MONGO_PORT}" \
       --state-dir="$FERRET_DATA" \
       --telemetry=disable \
+      --test-enable-nested-pushdown \
       --debug-addr=- \
       --log-level="$CSM_FERRETDB_LOG_LEVEL" \
       </dev/null >>"$FERRET_LOG" 2>&1 9>&- &

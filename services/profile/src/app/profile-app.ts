@@ -457,8 +457,7 @@ export class ProfileApp {
     requireRole(req.principal, ...READERS);
     if (!key) throw new ValidationError({ field: 'key', description: 'exactly one of ffp_number, phone, email, document is required', rule: 'REQUIRED' });
     const { kind, candidates } = this.lookupIndex(key);
-    const ids = await this.deps.store.findByIndex(kind, candidates, 10);
-    const docs = (await this.deps.store.getMany(ids)).filter((d) => d.state === 'ACTIVE').sort((a, b) => (a._id < b._id ? -1 : 1));
+    const docs = (await this.deps.store.findDocsByIndex(kind, candidates, 10)).filter((d) => d.state === 'ACTIVE').sort((a, b) => (a._id < b._id ? -1 : 1));
     const doc = docs[0];
     if (!doc) throw new NotFoundError('passenger', `with this ${key.kind}`);
     return this.present(req, doc, AuditAction.AUDIT_ACTION_LOOKUP, purpose);

@@ -129,6 +129,15 @@ export function createEmbeddedProfileStore(db: SqlDb): ProfileStore {
       );
       return res.rows.map((r) => r.passenger_id);
     },
+    async findDocsByIndex(kind, values, limit) {
+      if (values.length === 0) return [];
+      const res = await db.query<{ doc: unknown }>(
+        `SELECT p.doc FROM passengers p
+          WHERE p.id IN (SELECT passenger_id FROM passenger_index WHERE kind = $1 AND value = ANY($2::text[]) LIMIT $3)`,
+        [kind, [...values], limit],
+      );
+      return parse(res.rows);
+    },
     async searchByName(prefix, afterId, limit) {
       const res = await db.query<{ doc: unknown }>(
         `SELECT p.doc FROM passengers p

@@ -90,6 +90,24 @@ export async function createMongoProfileStore(mongo: MongoStore): Promise<Profil
     await claims.deleteOne({ _id: `${id}@${rev}` as never });
   }
 
+  /**
+   * Documents whose blind index `kind` holds any of `values`, at most `limit`, in id order. One equality read per
+   * value (usually one; two while an index key rotates): FerretDB v1 pushes `{'idx.kind': v}` down to PostgreSQL
+   * (with nested pushdown on, and an index there: docs/operations/real-infrastructure.md § FerretDB) but not `$in`.
+   */
+  async function byIndex(kind: IndexKind, values: readonly string[], limit: number, projection?: Record<string, 1>) {
+    const reads = [...new Set(values)].map((v) =>
+      passengers
+        .find({ [`idx.${kind}`]: v }, projection ? { projection } : {})
+        .limit(limit)
+        .toArray(),
+    );
+    const rows = (await Promise.all(reads)).flat();
+    const byId = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) byId.set(String(r._id), r);
+    return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).slice(0, limit).map(([, r]) => r);
+  }
+
   /** Runs a write on top of `rev` under its claim; the claim is dropped once the document moved past it. */
   async function exclusive(id: string, rev: number, write: () => Promise<boolean>): Promise<boolean> {
     if (!(await claim(id, rev))) return false;
@@ -116,8 +134,9 @@ export async function createMongoProfileStore(mongo: MongoStore): Promise<Profil
       return (await passengers.findOne({ _id: id as never })) as PassengerDoc | null;
     },
     async getMany(ids) {
-      if (ids.length === 0) return [];
-      return (await passengers.find({ _id: { $in: [...ids] as never[] } }).toArray()) as unknown as PassengerDoc[];
+      // One equality read per id: FerretDB v1 pushes `{_id: x}` down to an index but scans the table for `$in`.
+      const found = await Promise.all([...new Set(ids)].map((id) => passengers.findOne({ _id: id as never })));
+      return found.filter((d) => d !== null) as unknown as PassengerDoc[];
     },
     async replace(doc, expectedRev) {
       return exclusive(doc._id, expectedRev, async () => {
@@ -126,12 +145,10 @@ export async function createMongoProfileStore(mongo: MongoStore): Promise<Profil
       });
     },
     async findByIndex(kind: IndexKind, values, limit = 50) {
-      if (values.length === 0) return [];
-      const rows = await passengers
-        .find({ [`idx.${kind}`]: { $in: [...values] } }, { projection: { _id: 1 } })
-        .limit(limit)
-        .toArray();
-      return rows.map((r) => String(r._id));
+      return (await byIndex(kind, values, limit, { _id: 1 })).map((r) => String(r._id));
+    },
+    async findDocsByIndex(kind: IndexKind, values, limit) {
+      return (await byIndex(kind, values, limit)) as unknown as PassengerDoc[];
     },
     async searchByName(prefix, afterId, limit) {
       const rows = await passengers

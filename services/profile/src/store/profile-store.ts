@@ -18,6 +18,8 @@ export interface ProfileStore {
   replace(doc: PassengerDoc, expectedRev: number): Promise<boolean>;
   /** Ids of documents whose index `kind` holds any of `values` (blind-index candidates), at most `limit`. */
   findByIndex(kind: IndexKind, values: readonly string[], limit?: number): Promise<string[]>;
+  /** The documents `findByIndex` would name, read in the same round trip (the lookup's hot path). */
+  findDocsByIndex(kind: IndexKind, values: readonly string[], limit: number): Promise<PassengerDoc[]>;
   /** Documents with a name key starting with `prefix` (already folded), ordered by id, after `afterId`. */
   searchByName(prefix: string, afterId: string, limit: number): Promise<PassengerDoc[]>;
   /** Documents with pending events or audit records, at most `limit`. */
