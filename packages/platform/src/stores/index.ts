@@ -15,3 +15,5 @@ export type { MigrateOptions, MigrateResult } from './migrations/migrate';
 export { loadMigrations } from './migrations/load-migrations';
 export { MigrationError, migrationChecksum } from './migrations/migration';
 export type { Migration } from './migrations/migration';
+export { createGroupCommit } from './group-commit';
+export type { GroupCommit, GroupCommitOptions } from './group-commit';
