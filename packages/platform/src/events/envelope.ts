@@ -3,9 +3,9 @@
  * Payloads are proto3-JSON objects produced by the contracts' codecs; this module treats them as opaque JSON so the
  * envelope never depends on a particular domain's messages.
  */
-import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import { currentTraceContext } from './trace';
+import { ulid } from '../ids/ulid';
 
 /** A proto3-JSON payload: a plain JSON object. */
 export type EventData = Readonly<Record<string, unknown>>;
@@ -104,8 +104,6 @@ export interface NewEvent<D extends EventData = EventData> {
   tracestate?: string;
 }
 
-// Monotonic so events created within one millisecond still sort in creation order.
-const nextUlid = monotonicFactory();
 
 /** Builds and validates an envelope; id, time and trace context are filled in when not given. */
 export function createEvent<D extends EventData>(input: NewEvent<D>): CloudEvent<D> {
@@ -113,7 +111,7 @@ export function createEvent<D extends EventData>(input: NewEvent<D>): CloudEvent
   const time = input.time === undefined ? new Date() : input.time;
   const event = validateEvent({
     specversion: '1.0',
-    id: input.id ?? nextUlid(),
+    id: input.id ?? ulid(),
     source: input.source,
     type: input.type,
     subject: input.subject,

@@ -1,7 +1,7 @@
 import { eventCodec, analytics } from '@csm/contracts';
 import { appendToOutbox, createEvent, sourceForDomain, type EventData } from '@csm/platform/events';
 import type { SqlDb, SqlExecutor } from '@csm/platform/stores';
-import { ulid } from 'ulid';
+import { ulid } from '@csm/platform/ids';
 
 export type AlertKindCode = 'SLA_BREACH_RATE' | 'COMPLAINT_SPIKE' | 'SATISFACTION_DROP' | 'DELAY_SPIKE' | 'CHURN_RISK' | 'ACCOUNT_ANOMALY';
 export type AlertSeverityCode = 'INFO' | 'WARNING' | 'CRITICAL';

@@ -1,7 +1,7 @@
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError, ValidationError } from '@csm/platform/errors';
 import { hasRole, requireRole, type Principal, type Role } from '@csm/platform/security';
 import type { SqlDb } from '@csm/platform/stores';
-import { monotonicFactory } from 'ulid';
+import { ulid } from '@csm/platform/ids';
 import type { AirportDirectory } from '../domain/airports';
 import { awbFromSequence, parseAwb } from '../domain/awb';
 import { fits, progressStatus, type Capacity, type CargoBooking, type PartyRef, type Shipment, type TrackingEvent } from '../domain/cargo';
@@ -90,7 +90,7 @@ export interface TrackingEventInput {
   readonly sourceEventId: string;
 }
 
-const newId = monotonicFactory();
+const newId = ulid;
 
 /** Rolls a booking transaction back when its insert lost a race on the AWB number or the idempotency key. */
 class ShipmentConflict extends Error {}

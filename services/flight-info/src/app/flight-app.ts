@@ -1,7 +1,7 @@
 import { FailedPreconditionError, NotFoundError, ValidationError } from '@csm/platform/errors';
 import { requireRole, type Principal, type Role } from '@csm/platform/security';
 import type { SqlDb } from '@csm/platform/stores';
-import { monotonicFactory } from 'ulid';
+import { ulid } from '@csm/platform/ids';
 import type { AirportDirectory, AirportInfo } from '../domain/airports';
 import type { Flight, FlightKey, Schedule } from '../domain/flight';
 import { minutesBetween, resolveLocal } from '../domain/local-time';
@@ -54,7 +54,7 @@ export interface Route {
   readonly distanceKm: number;
 }
 
-const newId = monotonicFactory();
+const newId = ulid;
 
 /** Schedules, live status, boards, routes: the flight half of the service. */
 export class FlightApp {

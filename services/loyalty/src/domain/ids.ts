@@ -1,6 +1,4 @@
-import { monotonicFactory } from 'ulid';
-
-const ulid = monotonicFactory();
+import { ulid } from '@csm/platform/ids';
 
 /** Prefixed ULIDs (DESIGN: `pax_…`, `case_…`): sortable by creation and self-describing in logs. */
 export const newId = {

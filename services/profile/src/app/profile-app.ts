@@ -9,7 +9,7 @@ import {
 } from '@csm/platform/errors';
 import type { CloudEvent } from '@csm/platform/events';
 import { hasScope, requireRole, requireScope, requireSelfOrRole, type DataKey, type Principal } from '@csm/platform/security';
-import { monotonicFactory } from 'ulid';
+import { ulid } from '@csm/platform/ids';
 import { activeSsrCodes, evaluateClassification } from '../domain/classification';
 import { matchDuplicate } from '../domain/duplicates';
 import { maskPassenger } from '../domain/masking';
@@ -29,7 +29,6 @@ const { AuditAction, ClassificationSource, PassengerStatus } = profile;
 
 /** Internal: the write lost to a store-revision bump that changed nothing a caller can see; re-run the use case. */
 class StaleRevision extends Error {}
-const ulid = monotonicFactory();
 
 /** Who may do what (re-checked here; the gateway checks too). */
 const READERS = ['agent_l1', 'agent_l2', 'agent_l3', 'supervisor', 'admin', 'service'] as const;
