@@ -2,6 +2,7 @@
 // bare single-row INSERT measured in the same run against the same server with the same concurrency.
 //
 //   node --require ./scripts/dev/ts-register.cjs bench/loyalty/accrual-throughput.ts
+//   BENCH_CREDIT_BATCH_WINDOW_MS=0 node ...   (group commit off: every accrual its own statement and commit)
 //   BENCH_OPS=4000 BENCH_CONCURRENCY=16 BENCH_ROUNDS=5 BENCH_MEMBERS=500 node --require ./scripts/dev/ts-register.cjs bench/loyalty/accrual-throughput.ts
 //
 // Needs PostgreSQL (CSM_PG_URL, default: the local harness, `npm run infra:up`). Creates and drops a throw-away database.
@@ -9,9 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { ulid } from 'ulid';
 import { createLogger } from '@csm/platform/logging';
 import { ANONYMOUS, type Principal } from '@csm/platform/security';
-import { createPgDb, migrate } from '@csm/platform/stores';
+import { createPgDb, migrate, type SqlDb } from '@csm/platform/stores';
 import { createTestDatabase } from '@csm/platform/testing';
 import { compensate } from '../../services/loyalty/src/app/accrual';
+import { createCreditWriter } from '../../services/loyalty/src/app/credit-writer';
 import type { AppDeps } from '../../services/loyalty/src/app/deps';
 import { enroll } from '../../services/loyalty/src/app/members';
 import { DEFAULT_RULES } from '../../services/loyalty/src/domain/rules';
@@ -23,6 +25,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 200);
 /** `on` (durable: what a ledger runs with in production) or `off` (the local test harness's server default). */
 const SYNC_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT ?? 'on';
+/** The service's group commit of credits (CSM_LOYALTY_CREDIT_BATCH_*; defaults as in services/loyalty/src/config.ts):
+ *  the accrual path under test is the production one, writer included. */
+const BATCH = {
+  windowMs: Number(process.env.BENCH_CREDIT_BATCH_WINDOW_MS ?? 2),
+  maxItems: Number(process.env.BENCH_CREDIT_BATCH_MAX ?? 64),
+  maxInFlight: Number(process.env.BENCH_CREDIT_BATCH_IN_FLIGHT ?? 2),
+};
 
 interface RoundResult {
   readonly perSec: number;
@@ -67,13 +76,29 @@ async function main(): Promise<void> {
   try {
     await migrate(db, { service: 'loyalty', migrations });
     await db.query(`CREATE TABLE bench_bare (id text PRIMARY KEY, member_id text NOT NULL, miles bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    const logger = createLogger({ service: 'bench', level: 'silent' });
+    // Counts the credit statements and their sizes on the way to the database (how the group commit grouped).
+    const written = { statements: 0, credits: 0, ms: 0 };
+    const counted: SqlDb = {
+      ...db,
+      query: async (text, params) => {
+        const t0 = performance.now();
+        const res = await db.query(text, params);
+        written.statements += 1;
+        written.credits += (params?.[0] as unknown[]).length;
+        written.ms += performance.now() - t0;
+        return res;
+      },
+    };
+    const credits = createCreditWriter(counted, logger, BATCH);
     const deps: AppDeps = {
       db,
       rules: DEFAULT_RULES,
       now: () => new Date(),
       distanceKm: () => Promise.resolve(1000),
-      logger: createLogger({ service: 'bench', level: 'silent' }),
+      logger,
       notifyOutbox: () => undefined,
+      writeCredit: (c) => credits.write(c),
     };
     const agent: Principal = { ...ANONYMOUS, subject: 'bench-agent', roles: ['agent_l2'] };
     const svc: Principal = { ...ANONYMOUS, subject: 'cases', roles: ['service'] };
@@ -97,6 +122,7 @@ async function main(): Promise<void> {
       baseline.push(await runRound(bare(r)));
       measured.push(await runRound(accrual(r)));
     }
+    await credits.close();
     // Correctness check after the run: every accrual balanced and the cached balances equal the postings.
     const check = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM accounts a LEFT JOIN (SELECT account_id, sum(amount) s FROM postings GROUP BY account_id) p ON p.account_id = a.id
@@ -115,6 +141,12 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       sizes: { opsPerRound: OPS, rounds: ROUNDS, concurrency: CONCURRENCY, members: MEMBERS },
       synchronousCommit: SYNC_COMMIT === 'off' ? 'off' : 'on',
+      creditBatch: {
+        ...BATCH,
+        statements: written.statements,
+        avgCreditsPerStatement: Number((written.credits / written.statements).toFixed(2)),
+        avgStatementMs: Number((written.ms / written.statements).toFixed(2)),
+      },
       bareInsert: b,
       accrualWithIdempotency: a,
       ratio: Number(ratio.toFixed(3)),

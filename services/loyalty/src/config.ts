@@ -28,6 +28,10 @@ export const configSchema = sqlServiceConfigSchema({
   CSM_LOYALTY_MAX_COMPENSATION_MILES: env.int(50_000, 1),
   CSM_LOYALTY_MAX_ADJUST_MILES: env.int(1_000_000, 1),
   CSM_LOYALTY_JOB_INTERVAL_MS: env.int(3_600_000, 0),
+  // Group commit of one-statement credits (docs/services/loyalty.md): window 0 writes each credit alone.
+  CSM_LOYALTY_CREDIT_BATCH_WINDOW_MS: env.int(2, 0),
+  CSM_LOYALTY_CREDIT_BATCH_MAX: env.int(64, 1),
+  CSM_LOYALTY_CREDIT_BATCH_IN_FLIGHT: env.int(2, 1),
 });
 export type Config = z.infer<typeof configSchema>;
 

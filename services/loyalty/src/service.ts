@@ -3,6 +3,7 @@ import { createOutboxRelay } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
 import { migrateServiceDb, openServiceDb, openServiceEventBus, serviceTokenVerifier, startService } from '@csm/platform/service';
+import { createCreditWriter } from './app/credit-writer';
 import type { AppDeps, DistanceLookup } from './app/deps';
 import { rulesFromConfig } from './app/rules-from-config';
 import { startScheduler } from './app/scheduler';
@@ -53,6 +54,11 @@ export function startLoyalty({ config, logger, bus: injected, verifyToken: injec
       }
       const relay = createOutboxRelay({ db, publisher: bus, logger: logger.child({ component: 'outbox-relay' }) });
       relay.start();
+      const credits = createCreditWriter(db, logger.child({ component: 'credit-writer' }), {
+        windowMs: config.CSM_LOYALTY_CREDIT_BATCH_WINDOW_MS,
+        maxItems: config.CSM_LOYALTY_CREDIT_BATCH_MAX,
+        maxInFlight: config.CSM_LOYALTY_CREDIT_BATCH_IN_FLIGHT,
+      });
       const deps: AppDeps = {
         db,
         rules: rulesFromConfig(config),
@@ -60,13 +66,14 @@ export function startLoyalty({ config, logger, bus: injected, verifyToken: injec
         distanceKm: options.distanceKm ?? airportDistanceKm,
         logger,
         notifyOutbox: () => relay.notify(),
+        writeCredit: (c) => credits.write(c),
       };
       const scheduler = startScheduler(deps, config.CSM_LOYALTY_JOB_INTERVAL_MS);
       options.onReady?.({ ...deps, runJobs: () => scheduler.runNow() });
-      // Closed in reverse: scheduler, relay (drains), bus, db.
+      // Closed in reverse: scheduler, credit writer (writes what is queued), relay (drains), bus, db.
       return {
         deps,
-        closables: [db, bus, { close: () => relay.stop() }, scheduler],
+        closables: [db, bus, { close: () => relay.stop() }, credits, scheduler],
       };
     },
     register: ({ deps }) => [

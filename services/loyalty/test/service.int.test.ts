@@ -24,7 +24,7 @@ describe(`${service.SERVICE_NAME} service (cluster: real PostgreSQL)`, () => {
       await client.connect();
       try {
         const res = await client.query<{ version: number }>(`SELECT version FROM schema_migrations WHERE service = 'loyalty' ORDER BY version`);
-        expect(res.rows.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+        expect(res.rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
       } finally {
         await client.end();
       }

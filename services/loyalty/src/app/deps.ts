@@ -1,6 +1,8 @@
 import type { Logger } from '@csm/platform/logging';
 import type { SqlDb } from '@csm/platform/stores';
+import type { EntryRecord } from '../domain/records';
 import type { ProgramRules } from '../domain/rules';
+import type { CreditStatement } from '../store/credit-statement';
 
 /** Great-circle distance between two IATA airports in km, or undefined when one is unknown. */
 export type DistanceLookup = (origin: string, destination: string) => Promise<number | undefined>;
@@ -14,6 +16,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Called after a commit that appended events, so the relay publishes at once. */
   readonly notifyOutbox: () => void;
+  /** Writes a one-statement credit through the group commit (app/credit-writer.ts); absent: each credit alone. */
+  readonly writeCredit?: (c: CreditStatement) => Promise<EntryRecord | undefined>;
 }
 
 /** Who performs a use case, from the verified principal. */

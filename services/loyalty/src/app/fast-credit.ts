@@ -8,7 +8,7 @@ import { newId } from '../domain/ids';
 import type { AccountId } from '../domain/ledger';
 import type { Actor, EntryRecord } from '../domain/records';
 import { milesAccruedEvent } from '../events/accrued-event';
-import { creditInOneStatement } from '../store/credit-statement';
+import { creditInOneStatement, type CreditStatement } from '../store/credit-statement';
 import { requestHash, storedResult } from '../store/idempotency';
 import { findEntry } from '../store/ledger-store';
 import { getMember } from '../store/member-store';
@@ -50,7 +50,7 @@ export async function fastCredit(deps: AppDeps, input: FastCreditInput): Promise
     redemptionId: '',
     relatedEntryId: '',
   });
-  const posted = await creditInOneStatement(deps.db, {
+  const statement: CreditStatement = {
     idempotency: { caller: input.caller, key: input.idempotencyKey, operation: input.operation, hash },
     id,
     memberId: input.memberId,
@@ -64,7 +64,9 @@ export async function fastCredit(deps: AppDeps, input: FastCreditInput): Promise
     actor: input.actor,
     ...(input.approverId !== undefined ? { approverId: input.approverId } : {}),
     event,
-  });
+  };
+  // Committed when it resolves (alone or in a group commit); undefined: nothing was written, find out why below.
+  const posted = await (deps.writeCredit ? deps.writeCredit(statement) : creditInOneStatement(deps.db, statement));
   if (posted) {
     deps.notifyOutbox();
     return posted;
