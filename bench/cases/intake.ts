@@ -1,21 +1,21 @@
 // Cases benchmark: intake through gRPC (real PostgreSQL + transactional outbox + relay to Kafka) against a bare INSERT
 // of the same row measured in the same run, and the team-queue query p99 with N cases stored (default 1,000,000).
-//   node --require ./scripts/dev/ts-register.cjs bench/cases/intake.ts [--cases 1000000] [--intake 3000] [--concurrency 16]
-// Needs the real infrastructure (npm run infra:up). Prints a JSON summary and a markdown section for docs/benchmarks.md.
+//   node --require ./scripts/dev/ts-register.cjs bench/cases/intake.ts [--cases 1000000] [--intake 3000] [--concurrency 16] [--rounds 6]
+// Needs the real infrastructure (npm run infra:up). Prints a JSON summary for docs/benchmarks.md.
+// The service runs in a child process (intake-server.ts), as in production where the gateway is another process; this
+// process is the client: it drives OpenCase over gRPC and issues the bare INSERTs, in alternating rounds after a
+// warm-up, so both see the same machine load. `--cpu-prof` writes a CPU profile of the service process
+// during the measured rounds to $TMPDIR (path in the summary).
 import { credentials } from '@grpc/grpc-js';
 import { cases } from '@csm/contracts';
-import { loadConfig } from '@csm/platform/config';
 import { callUnary } from '@csm/platform/grpc';
-import { createLogger } from '@csm/platform/logging';
-import { createDevIssuer } from '@csm/platform/security';
 import { createPgDb } from '@csm/platform/stores';
-import { createTestDatabase, testInfra } from '@csm/platform/testing';
+import { createTestDatabase } from '@csm/platform/testing';
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { configSchema } from '../../services/cases/src/config';
-import * as service from '../../services/cases/src/service';
-import { CasesApp } from '../../services/cases/src/app/cases-app';
-import { settingsFromConfig } from '../../services/cases/src/app/settings';
-import { systemClock } from '../../services/cases/src/domain/clock';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +25,7 @@ const TOTAL_CASES = arg('cases', 1_000_000);
 const INTAKE = arg('intake', 3000);
 const CONCURRENCY = arg('concurrency', 16);
 const QUERIES = arg('queries', 500);
+const ROUNDS = arg('rounds', 6);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,15 +33,16 @@ const pct = (xs: number[], p: number) => {
 };
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-async function runConcurrent(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+async function runConcurrent(from: number, n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
-  let next = 0;
+  let next = from;
+  const end = from + n;
   const start = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (;;) {
         const i = next++;
-        if (i >= n) return;
+        if (i >= end) return;
         const t = performance.now();
         await op(i);
         latencies.push(performance.now() - t);
@@ -50,25 +52,74 @@ async function runConcurrent(n: number, concurrency: number, op: (i: number) => 
   return { seconds: (performance.now() - start) / 1000, latencies };
 }
 
+interface ServerStats {
+  cpuMs: number;
+  sysMs: number;
+  loopP50Ms: number;
+  loopP99Ms: number;
+}
+
+/** The service in its own process; resolves once it serves gRPC. */
+function startServer(dbUrl: string): Promise<{ child: ChildProcess; port: number; token: string; ask: <T>(op: string, extra?: Record<string, unknown>) => Promise<T> }> {
+  const root = path.resolve(__dirname, '../..');
+  const child = fork(path.join(__dirname, 'intake-server.ts'), [], {
+    cwd: root,
+    execArgv: ['--require', path.join(root, 'scripts/dev/ts-register.cjs')],
+    env: { ...process.env, BENCH_CASES_PG_URL: dbUrl },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T>(op: string, extra: Record<string, unknown> = {}) =>
+    new Promise<T>((resolve) => {
+      const on = (m: { op: string }) => {
+        if (m.op !== op) return;
+        child.off('message', on);
+        resolve(m as T);
+      };
+      child.on('message', on);
+      child.send({ op, ...extra });
+    });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`cases service exited with ${code}`)));
+    child.on('message', (m: { op: string; port: number; token: string }) => {
+      if (m.op === 'ready') resolve({ child, port: m.port, token: m.token, ask });
+    });
+  });
+}
+
+/** CPU ticks per live process with one of these command names (PostgreSQL backends, Kafka's JVM): diagnosis only. */
+function cpuTicksOf(names: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!names.includes(comm)) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, Number(f[11]) + Number(f[12])); // utime + stime
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return out;
+}
+
+/** Starts counting the CPU of those processes; the returned function gives the seconds used since (by processes still alive). */
+function cpuMeter(names: readonly string[]): () => number {
+  const before = cpuTicksOf(names);
+  return () => {
+    let ticks = 0;
+    for (const [pid, t] of cpuTicksOf(names)) ticks += t - (before.get(pid) ?? 0);
+    return ticks / 100; // USER_HZ
+  };
+}
+
 async function main() {
-  const logger = createLogger({ service: 'bench', level: 'warn' });
   const db = await createTestDatabase('cases_bench');
   const sql = createPgDb({ url: db.url, max: 10 });
-  const issuer = await createDevIssuer();
-  const verifier = issuer.verifier();
-  const token = await issuer.issue({ sub: 'bench-agent', roles: ['agent_l1'] });
-  const config = loadConfig(configSchema, {
-    CSM_MODE: 'cluster',
-    CSM_PG_URL: db.url,
-    CSM_KAFKA_BROKERS: testInfra().kafkaBrokers.join(','),
-    CSM_GRPC_HOST: '127.0.0.1',
-    CSM_GRPC_PORT: '0',
-    CSM_METRICS_PORT: '0',
-    CSM_LOG_LEVEL: 'warn',
-    CSM_CASES_FLIGHT_CONSUMER_GROUP: `cases.bench.${Date.now()}`,
-  });
-  const running = await service.start({ config, logger, verifyToken: (t) => verifier.verify(t), slaScheduler: false, flightConsumer: false });
-  const client = new cases.CaseServiceClient(`127.0.0.1:${running.port}`, credentials.createInsecure());
+  const server = await startServer(db.url);
+  const token = server.token;
+  const client = new cases.CaseServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
   const request = (i: number, tag: string) =>
     cases.OpenCaseRequest.fromPartial({
       channel: cases.Channel.CHANNEL_PHONE,
@@ -80,38 +131,102 @@ async function main() {
       categoryCode: 'baggage.delayed',
       idempotencyKey: `${tag}-${i}`,
     });
-  const summary: Record<string, unknown> = { date: new Date().toISOString(), machine: '2 cores shared', concurrency: CONCURRENCY };
+  const summary: Record<string, unknown> = { date: new Date().toISOString(), machine: '2 cores shared', loadavgStart: loadavg().map(r2), concurrency: CONCURRENCY };
   try {
-    // Warm-up (JIT, connection pools, prepared paths) — not measured.
-    await runConcurrent(200, CONCURRENCY, async (i) => void (await callUnary(client, 'openCase', request(i, 'warm'), { authorization: token })));
+    // Warm-up (JIT, connection pools, prepared paths) of both paths — not measured.
+    await runConcurrent(0, 300, CONCURRENCY, async (i) => void (await callUnary(client, 'openCase', request(i, 'warm'), { authorization: token })));
     const tmpl = (await sql.query<Record<string, unknown>>(`SELECT * FROM cases LIMIT 1`)).rows[0]!;
 
     // Baseline: a bare INSERT of the same row (same columns, same jsonb doc, same indexes), same concurrency.
     const cols = Object.keys(tmpl).filter((k) => k !== 'id' && k !== 'case_number' && k !== 'idempotency_key');
     const insertSql = `INSERT INTO cases (id, case_number, idempotency_key, ${cols.join(', ')}) VALUES ($1, $2, $3, ${cols.map((_, j) => `$${j + 4}`).join(', ')})`;
     const values = cols.map((c) => (c === 'doc' ? JSON.stringify(tmpl[c]) : tmpl[c]));
-    const baseline = await runConcurrent(INTAKE, CONCURRENCY, async (i) => {
+    const bare = async (i: number) => {
       await sql.query(insertSql, [`case_bare${String(i).padStart(21, '0')}`, `CS-1999-${String(i).padStart(6, '0')}`, `bare-${i}`, ...values]);
-    });
-    // Intake through gRPC: auth, validation, case number, aggregate + timeline + outbox in one transaction; relay running.
-    const intake = await runConcurrent(INTAKE, CONCURRENCY, async (i) => void (await callUnary(client, 'openCase', request(i, 'run'), { authorization: token })));
-    // Diagnostic: the same intake through the use case directly (no gRPC hop, no token check) on its own pool.
-    const appDb = createPgDb({ url: db.url, max: 10 });
-    const app = new CasesApp({ db: appDb, clock: systemClock, rules: settingsFromConfig(config).rules, milesLimits: {}, moneyLimits: {}, caseNumberBlock: config.CSM_CASES_NUMBER_BLOCK });
-    const principal = await verifier.verify(token);
-    const direct = await runConcurrent(INTAKE, CONCURRENCY, async (i) => void (await app.openCase(request(i, 'app'), principal)));
-    await appDb.close();
-    const bTput = INTAKE / baseline.seconds;
-    const iTput = INTAKE / intake.seconds;
-    const aTput = INTAKE / direct.seconds;
+    };
+    // Intake through gRPC: auth, validation, case number, aggregate + timeline + outbox in one statement; relay running.
+    const intake = async (i: number) => void (await callUnary(client, 'openCase', request(i, 'run'), { authorization: token }));
+    await runConcurrent(1_000_000, 300, CONCURRENCY, bare);
+
+    // Alternating rounds (bare first in even rounds, intake first in odd ones): both paths see the same load.
+    const per = Math.ceil(INTAKE / ROUNDS);
+    const acc = { bare: { seconds: 0, latencies: [] as number[] }, grpc: { seconds: 0, latencies: [] as number[] } };
+    const roundRatios: number[] = [];
+    let serviceCpuMs = 0;
+    let serviceSysMs = 0;
+    const clientCpu = { bare: 0, grpc: 0 };
+    const pgCpu = { bare: 0, grpc: 0 };
+    const kafkaCpu = { bare: 0, grpc: 0 };
+    const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+    const loopP99: number[] = [];
+    const profileFile = process.argv.includes('--cpu-prof') ? path.join(tmpdir(), `csm-bench-cases-${Date.now()}.cpuprofile`) : undefined;
+    if (profileFile) await server.ask('prof-start');
+    for (let round = 0; round < ROUNDS; round++) {
+      const runBare = async () => {
+        const c = process.cpuUsage();
+        const pgUsed = cpuMeter(['postgres']);
+        const kafkaUsed = cpuMeter(['java']);
+        const res = await runConcurrent(round * per, per, CONCURRENCY, bare);
+        clientCpu.bare += cpuOf(process.cpuUsage(c));
+        pgCpu.bare += pgUsed();
+        kafkaCpu.bare += kafkaUsed();
+        return res;
+      };
+      const runGrpc = async () => {
+        await server.ask('stats-reset');
+        const c = process.cpuUsage();
+        const pgUsed = cpuMeter(['postgres']);
+        const kafkaUsed = cpuMeter(['java']);
+        const res = await runConcurrent(round * per, per, CONCURRENCY, intake);
+        clientCpu.grpc += cpuOf(process.cpuUsage(c));
+        pgCpu.grpc += pgUsed();
+        kafkaCpu.grpc += kafkaUsed();
+        const st = await server.ask<ServerStats>('stats');
+        serviceCpuMs += st.cpuMs;
+        serviceSysMs += st.sysMs;
+        loopP99.push(st.loopP99Ms);
+        return res;
+      };
+      let b: Awaited<ReturnType<typeof runBare>>;
+      let g: Awaited<ReturnType<typeof runGrpc>>;
+      if (round % 2 === 0) {
+        b = await runBare();
+        g = await runGrpc();
+      } else {
+        g = await runGrpc();
+        b = await runBare();
+      }
+      acc.bare.seconds += b.seconds;
+      acc.bare.latencies.push(...b.latencies);
+      acc.grpc.seconds += g.seconds;
+      acc.grpc.latencies.push(...g.latencies);
+      roundRatios.push(b.seconds / g.seconds);
+    }
+    if (profileFile) {
+      await server.ask('prof-stop', { file: profileFile });
+      summary.serviceCpuProfile = profileFile;
+    }
+    const n = per * ROUNDS;
+    const bTput = n / acc.bare.seconds;
+    const iTput = n / acc.grpc.seconds;
     summary.intake = {
-      n: INTAKE,
-      grpcIntake: { perSecond: r2(iTput), medianMs: r2(pct(intake.latencies, 50)), p99Ms: r2(pct(intake.latencies, 99)) },
-      bareInsert: { perSecond: r2(bTput), medianMs: r2(pct(baseline.latencies, 50)), p99Ms: r2(pct(baseline.latencies, 99)) },
-      useCaseWithoutGrpc: { perSecond: r2(aTput), medianMs: r2(pct(direct.latencies, 50)), p99Ms: r2(pct(direct.latencies, 99)), ratio: r2(aTput / bTput) },
+      n,
+      rounds: ROUNDS,
+      grpcIntake: { perSecond: r2(iTput), medianMs: r2(pct(acc.grpc.latencies, 50)), p99Ms: r2(pct(acc.grpc.latencies, 99)) },
+      bareInsert: { perSecond: r2(bTput), medianMs: r2(pct(acc.bare.latencies, 50)), p99Ms: r2(pct(acc.bare.latencies, 99)) },
       ratio: r2(iTput / bTput),
+      roundRatios: roundRatios.map(r2),
+      medianRoundRatio: r2(pct(roundRatios, 50)),
+      serviceCpuMsPerIntake: r2(serviceCpuMs / n),
+      serviceSysCpuMsPerIntake: r2(serviceSysMs / n),
+      clientCpuMsPerOp: { grpcIntake: r2(clientCpu.grpc / n), bareInsert: r2(clientCpu.bare / n) },
+      // All PostgreSQL / Kafka processes on the machine (other benches' too): indicative only.
+      postgresCpuMsPerOp: { grpcIntake: r2((pgCpu.grpc * 1000) / n), bareInsert: r2((pgCpu.bare * 1000) / n) },
+      kafkaCpuMsPerOp: { grpcIntake: r2((kafkaCpu.grpc * 1000) / n), bareInsert: r2((kafkaCpu.bare * 1000) / n) },
+      serviceLoopDelayP99Ms: r2(pct(loopP99, 50)),
       target: '>= 0.5',
       met: iTput / bTput >= 0.5,
+      loadavgEnd: loadavg().map(r2),
     };
     console.log(JSON.stringify(summary.intake));
 
@@ -157,7 +272,8 @@ async function main() {
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     client.close();
-    await running.stop();
+    server.child.send({ op: 'stop' });
+    await new Promise((resolve) => (server.child.exitCode === null ? server.child.once('exit', resolve) : resolve(undefined)));
     await sql.close();
     if (!process.argv.includes('--keep')) await db.drop();
   }

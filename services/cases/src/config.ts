@@ -46,6 +46,9 @@ export const configSchema = sqlServiceConfigSchema({
   CSM_CASES_EU261: json(),
   /** Case numbers each replica takes from the per-year sequence at once (1 = strictly sequential numbers). */
   CSM_CASES_NUMBER_BLOCK: int(20, 1),
+  /** Intake group commit: most new cases written in one statement (1 = one statement per case). */
+  CSM_CASES_INTAKE_BATCH_MAX: int(64, 1),
+  CSM_CASES_INTAKE_BATCH_WINDOW_MS: int(2, 0),
   /** Deadline of calls to loyalty and flight-info. */
   CSM_CASES_UPSTREAM_DEADLINE_MS: int(5_000, 100),
 });

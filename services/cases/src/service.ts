@@ -5,7 +5,7 @@ import type { RunningService, ServiceContext } from '@csm/platform/runtime';
 import { keyRingFromEnv, type KeyRing } from '@csm/platform/security';
 import { migrateServiceDb, openServiceDb, openServiceEventBus, serviceTokenVerifier, startService } from '@csm/platform/service';
 import { hostname } from 'node:os';
-import { ulid } from './domain/ids';
+import { ulid } from '@csm/platform/ids';
 import { CasesApp } from './app/cases-app';
 import { KnowledgeApp } from './app/knowledge-app';
 import type { LoyaltyPort, ManifestPort } from './app/ports';
@@ -87,7 +87,8 @@ export function start(ctx: ServiceContext<Config> & CasesOverrides): Promise<Run
           manifest = client;
         }
         const keyRing = ctx.keyRing ?? (process.env.CSM_PII_KEYS ? keyRingFromEnv(process.env) : undefined);
-        const app = new CasesApp({ db, clock, rules: settings.rules, keyRing, loyalty, milesLimits: settings.milesLimits, moneyLimits: settings.moneyLimits, caseNumberBlock: config.CSM_CASES_NUMBER_BLOCK, onCommitted: notify });
+        const app = new CasesApp({ db, clock, rules: settings.rules, keyRing, loyalty, milesLimits: settings.milesLimits, moneyLimits: settings.moneyLimits, caseNumberBlock: config.CSM_CASES_NUMBER_BLOCK, intakeBatchMax: config.CSM_CASES_INTAKE_BATCH_MAX, intakeBatchWindowMs: config.CSM_CASES_INTAKE_BATCH_WINDOW_MS, onCommitted: notify });
+        closables.push({ close: () => app.close() });
         const kb = new KnowledgeApp(db, clock);
 
         const scheduler = createSlaScheduler({

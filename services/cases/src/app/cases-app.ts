@@ -3,7 +3,7 @@ import { ConflictError, FailedPreconditionError, NotFoundError, PermissionDenied
 import { hasRole, requireRole, type KeyRing, type Principal } from '@csm/platform/security';
 import { fieldAad } from '@csm/platform/security';
 import type { SqlDb, SqlExecutor, SqlTx } from '@csm/platform/stores';
-import { ulid } from '../domain/ids';
+import { ulid } from '@csm/platform/ids';
 import * as domain from '../domain/case';
 import type { CaseRecord, Change, DomainRules } from '../domain/case';
 import type { Clock } from '../domain/clock';
@@ -11,7 +11,10 @@ import { CATEGORIES, findCategory } from '../domain/taxonomy';
 import { queryTokens } from '../domain/text';
 import { CODE, CURRENCY, ID, Violations } from '../domain/validation';
 import { LOAD_STATES, OPEN_STATES } from '../domain/workflow';
-import { CaseNumbers, commitChange, flightKey, insertCaseAtomically, loadCase, loadCaseByIdempotencyKey, loadCaseByNumber, requireCase } from '../store/case-store';
+import { CaseNumbers, commitChange, flightKey, loadCase, loadCaseByIdempotencyKey, loadCaseByNumber, requireCase } from '../store/case-store';
+import { createIntakeWriter } from '../store/intake-writer';
+import type { GroupCommit } from '@csm/platform/stores';
+import type { CaseInsert } from '../store/case-store';
 import { actorOf, AGENT_ROLES, isStaff, requireAgent, requireCaseReader, SUPERVISOR_ROLES } from './authz';
 import { decodeCursor, encodeCursor, pageSize } from './cursor';
 import { validateOpenCase } from './open-case-input';
@@ -30,6 +33,10 @@ export interface CasesAppDeps {
   readonly moneyLimits: Readonly<Record<string, number>>;
   /** Case numbers taken per sequence round trip (see CaseNumbers); default 1. */
   readonly caseNumberBlock?: number;
+  /** Intake group commit (store/intake-writer.ts): most new cases per statement (1 = one statement per case); default 64. */
+  readonly intakeBatchMax?: number;
+  /** Intake group commit: ms an intake waits for others while intake statements are in flight; default 2. */
+  readonly intakeBatchWindowMs?: number;
   /** Called after a commit that appended events (the outbox relay publishes at once). */
   readonly onCommitted?: () => void;
 }
@@ -49,8 +56,15 @@ function isUniqueViolation(err: unknown): boolean {
 /** Use cases of the cases service: every write is one transaction (aggregate + timeline + outbox). */
 export class CasesApp {
   private readonly numbers: CaseNumbers;
+  private readonly intake: GroupCommit<CaseInsert, void>;
   constructor(readonly deps: CasesAppDeps) {
     this.numbers = new CaseNumbers(deps.caseNumberBlock ?? 1);
+    this.intake = createIntakeWriter(deps.db, { windowMs: deps.intakeBatchWindowMs ?? 2, maxItems: deps.intakeBatchMax ?? 64 });
+  }
+
+  /** Writes the intakes still queued and waits for those in flight (shutdown, before the pool closes). */
+  close(): Promise<void> {
+    return this.intake.close();
   }
 
   private now(): number {
@@ -108,7 +122,7 @@ export class CasesApp {
       // No read-before-write: the unique idempotency key rejects a retry, which then returns the first case.
       const caseNumber = await this.numbers.next(this.deps.db, year);
       const ch = domain.openCase(this.deps.rules, { ...input, id, caseNumber, contactEnc }, now, actorOf(p));
-      await insertCaseAtomically(this.deps.db, ch, input.idempotencyKey);
+      await this.intake.submit({ change: ch, idempotencyKey: input.idempotencyKey });
       this.committed();
       return { view: this.view(ch.record, p), replayed: false };
     } catch (err) {

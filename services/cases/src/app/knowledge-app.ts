@@ -2,7 +2,7 @@ import { cases } from '@csm/contracts';
 import { NotFoundError, PermissionDeniedError, VersionConflictError } from '@csm/platform/errors';
 import { hasRole, requireRole, type Principal } from '@csm/platform/security';
 import type { SqlDb } from '@csm/platform/stores';
-import { ulid } from '../domain/ids';
+import { ulid } from '@csm/platform/ids';
 import type { Clock } from '../domain/clock';
 import { findCategory, topLevel } from '../domain/taxonomy';
 import { documentTokens, queryTokens } from '../domain/text';

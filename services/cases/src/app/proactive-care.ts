@@ -1,6 +1,6 @@
 import { cases, common, flightinfo } from '@csm/contracts';
 import type { SqlDb, SqlTx } from '@csm/platform/stores';
-import { ulid } from '../domain/ids';
+import { ulid } from '@csm/platform/ids';
 import * as domain from '../domain/case';
 import type { DisruptionRec, DomainRules } from '../domain/case';
 import type { Clock } from '../domain/clock';

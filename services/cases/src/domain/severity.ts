@@ -29,13 +29,27 @@ const CATEGORY_WORDS: ReadonlyArray<readonly [string, readonly string[], (readon
   ['digital', ['website', 'app', 'online', 'login', '网站', '官网', '手机']],
 ];
 
-function contains(text: string, words: readonly string[]): string | undefined {
-  const t = text.toLowerCase();
-  return words.find((w) => (/^[a-z0-9 -]+$/.test(w) ? new RegExp(`(^|[^a-z0-9])${w.replace(/[-]/g, '\\-')}([^a-z0-9]|$)`).test(t) : t.includes(w)));
+/** A word list as matchers built once: Latin words match whole words, other scripts (zh) match as substrings. */
+type WordList = readonly { readonly word: string; readonly test: (lowerText: string) => boolean }[];
+function wordList(words: readonly string[]): WordList {
+  return words.map((w) => {
+    if (!/^[a-z0-9 -]+$/.test(w)) return { word: w, test: (t: string) => t.includes(w) };
+    const re = new RegExp(`(^|[^a-z0-9])${w.replace(/[-]/g, '\\-')}([^a-z0-9]|$)`);
+    return { word: w, test: (t: string) => re.test(t) };
+  });
+}
+const CRITICAL = wordList(CRITICAL_WORDS);
+const SEVERE = wordList(SEVERE_WORDS);
+const CATEGORY_MATCHERS = CATEGORY_WORDS.map(([code, words, also]) => [code, wordList(words), also === undefined ? undefined : wordList(also)] as const);
+
+/** The first word of the list found in the (already lower-cased) text. */
+function contains(lowerText: string, words: WordList): string | undefined {
+  return words.find((w) => w.test(lowerText))?.word;
 }
 
 export function suggestCategory(text: string): string | undefined {
-  for (const [code, words, also] of CATEGORY_WORDS) if (contains(text, words) && (also === undefined || contains(text, also))) return code;
+  const t = text.toLowerCase();
+  for (const [code, words, also] of CATEGORY_MATCHERS) if (contains(t, words) && (also === undefined || contains(t, also))) return code;
   return undefined;
 }
 
@@ -85,7 +99,8 @@ export function suggestSeverity(input: SeverityInput): SeveritySuggestion {
     sev = (sev + 1) as cases.Severity;
     reasons.push(`customer grade ${input.customerGrade}`);
   }
-  const severeWord = contains(input.text, SEVERE_WORDS);
+  const text = input.text.toLowerCase();
+  const severeWord = contains(text, SEVERE);
   if (severeWord !== undefined && sev < Severity.SEVERITY_SEVERE) {
     sev = Severity.SEVERITY_SEVERE;
     reasons.push(`keyword "${severeWord}"`);
@@ -94,7 +109,7 @@ export function suggestSeverity(input: SeverityInput): SeveritySuggestion {
     sev = Severity.SEVERITY_SEVERE;
     reasons.push('regulator referral');
   }
-  const criticalWord = contains(input.text, CRITICAL_WORDS);
+  const criticalWord = contains(text, CRITICAL);
   if (criticalWord !== undefined) {
     sev = Severity.SEVERITY_CRITICAL;
     reasons.push(`keyword "${criticalWord}"`);

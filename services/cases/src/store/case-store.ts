@@ -1,6 +1,6 @@
 import { NotFoundError, VersionConflictError } from '@csm/platform/errors';
 import type { SqlExecutor, SqlTx } from '@csm/platform/stores';
-import { ulid } from '../domain/ids';
+import { ulid } from '@csm/platform/ids';
 import type { ActivityRec, CaseRecord, Change } from '../domain/case';
 import { slaSummary } from '../domain/case';
 import { documentTokens } from '../domain/text';
@@ -34,8 +34,9 @@ function columns(r: CaseRecord) {
   };
 }
 
-const INSERT_CASE = `INSERT INTO cases (id, case_number, idempotency_key, doc, version, state, is_open, kind, channel, severity, category_code, passenger_id,
-       owner_agent_id, team_id, flight_key, disruption_key, open_time, sla_urgency, next_sla_check, sla_breached, search_tokens)
+const INSERT_CASE_HEAD = `INSERT INTO cases (id, case_number, idempotency_key, doc, version, state, is_open, kind, channel, severity, category_code, passenger_id,
+       owner_agent_id, team_id, flight_key, disruption_key, open_time, sla_urgency, next_sla_check, sla_breached, search_tokens)`;
+const INSERT_CASE = `${INSERT_CASE_HEAD}
      VALUES ($1,$2,$3,$4::jsonb,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`;
 
 function insertParams(r: CaseRecord, idempotencyKey: string | null, disruptionKey: string | null): unknown[] {
@@ -50,27 +51,56 @@ export async function insertCase(tx: SqlTx, r: CaseRecord, idempotencyKey: strin
   await tx.query(INSERT_CASE, insertParams(r, idempotencyKey, disruptionKey));
 }
 
+/** A new case to insert: the change that opened it and its idempotency key. */
+export interface CaseInsert {
+  readonly change: Change;
+  readonly idempotencyKey: string | null;
+}
+
+const CASE_PARAMS = 21;
+const ACTIVITY_PARAMS = 10;
+const OUTBOX_PARAMS = 5;
+
+/** Bind parameters one new case adds to `insertCasesAtomically`'s statement (PostgreSQL allows 65,535 per statement). */
+export function paramsOfCaseInsert(c: CaseInsert): number {
+  return CASE_PARAMS + ACTIVITY_PARAMS * c.change.activities.length + OUTBOX_PARAMS * c.change.events.length;
+}
+
+const placeholders = (from: number, count: number, casts: Record<number, string> = {}) =>
+  `(${Array.from({ length: count }, (_, j) => `$${from + j + 1}${casts[j] ?? ''}`).join(',')})`;
+
 /**
- * A new case, its timeline and its events (outbox) in ONE statement: atomic by itself (all rows or none), one round
- * trip instead of BEGIN/INSERT×n/COMMIT — intake is the hottest write. A duplicate idempotency key fails it whole.
+ * New cases, their timelines and their events (outbox) in ONE statement: atomic by itself (all rows of all cases or
+ * none), one round trip instead of BEGIN/INSERT×n/COMMIT — intake is the hottest write. Several cases at once is the
+ * intake group commit (IntakeWriter); a duplicate idempotency key fails the statement whole.
  */
-export async function insertCaseAtomically(db: SqlExecutor, ch: Change, idempotencyKey: string | null): Promise<void> {
-  const params = insertParams(ch.record, idempotencyKey, null);
-  const ctes = [`c AS (${INSERT_CASE} RETURNING id)`];
-  if (ch.activities.length > 0) {
-    const rows = ch.activities.map((a) => {
+export async function insertCasesAtomically(db: SqlExecutor, batch: readonly CaseInsert[]): Promise<void> {
+  const params: unknown[] = [];
+  const caseRows: string[] = [];
+  const activityRows: string[] = [];
+  const outboxRows: string[] = [];
+  for (const { change: ch, idempotencyKey } of batch) {
+    caseRows.push(placeholders(params.length, CASE_PARAMS, { 3: '::jsonb' }));
+    params.push(...insertParams(ch.record, idempotencyKey, null));
+    for (const a of ch.activities) {
+      activityRows.push(placeholders(params.length, ACTIVITY_PARAMS, { 3: '::jsonb' }));
       params.push(`act_${ulid()}`, ch.record.id, new Date(a.time), JSON.stringify(a.actor), a.type, a.summary, a.fromState, a.toState, a.body, a.visibility);
-      const n = params.length;
-      return `($${n - 9},$${n - 8},$${n - 7},$${n - 6}::jsonb,$${n - 5},$${n - 4},$${n - 3},$${n - 2},$${n - 1},$${n})`;
-    });
-    ctes.push(`a AS (INSERT INTO case_activities (id, case_id, time, actor, type, summary, from_state, to_state, body, visibility) VALUES ${rows.join(', ')})`);
+    }
+    for (const e of ch.events) {
+      outboxRows.push(placeholders(params.length, OUTBOX_PARAMS, { 4: '::jsonb' }));
+      params.push(...outboxRow(toCloudEvent(e, ch.now), { topic: eventCodec(e.type).topic }));
+    }
   }
-  ch.events.forEach((e, i) => {
-    params.push(...outboxRow(toCloudEvent(e, ch.now), { topic: eventCodec(e.type).topic }));
-    const n = params.length;
-    ctes.push(`o${i} AS (INSERT INTO outbox (${OUTBOX_INSERT_COLUMNS}) VALUES ($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb))`);
-  });
+  const ctes = [`c AS (${INSERT_CASE_HEAD} VALUES ${caseRows.join(', ')} RETURNING id)`];
+  if (activityRows.length > 0) ctes.push(`a AS (INSERT INTO case_activities (id, case_id, time, actor, type, summary, from_state, to_state, body, visibility) VALUES ${activityRows.join(', ')})`);
+  // One multi-row INSERT: rows take outbox seq numbers in list order, so each case's events stay in emission order.
+  if (outboxRows.length > 0) ctes.push(`o AS (INSERT INTO outbox (${OUTBOX_INSERT_COLUMNS}) VALUES ${outboxRows.join(', ')})`);
   await db.query(`WITH ${ctes.join(', ')} SELECT id FROM c`, params);
+}
+
+/** One new case in one statement (see insertCasesAtomically). */
+export function insertCaseAtomically(db: SqlExecutor, ch: Change, idempotencyKey: string | null): Promise<void> {
+  return insertCasesAtomically(db, [{ change: ch, idempotencyKey }]);
 }
 
 /** Writes the changed aggregate if nobody else did since `expectedVersion` was read. */
