@@ -6,7 +6,8 @@
 //   BENCH_STORE=embedded BENCH_SIZES=10000,100000 node --require ./scripts/dev/ts-register.cjs bench/profile/lookup.ts
 //
 // Mongo mode needs the MongoDB-wire server and Kafka (`npm run infra:up`). The data set is kept in the database
-// `profile_bench` (BENCH_KEEP=0 drops it at the end), so a later run with a larger size only loads the difference.
+// `profile_bench` (or BENCH_DB; BENCH_KEEP=0 drops it at the end), so a later run with a larger size only loads the
+// difference; a data set larger than the size asked for is refused (it would mislabel the numbers).
 // Documents are generated the way the service writes them (sealed with a per-passenger data key, blind-indexed) and
 // bulk-inserted; lookups go through the real gRPC server, token verification and masking included.
 import { mkdtempSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { loadConfig } from '@csm/platform/config';
 import { callUnary, createGrpcClient } from '@csm/platform/grpc';
 import { createLogger } from '@csm/platform/logging';
 import { createDevIssuer, KeyRing } from '@csm/platform/security';
-import { connectMongo, withMongoDbName } from '@csm/platform/stores/mongo';
+import { connectMongo, DUPLICATE_KEY_CODE, withMongoDbName } from '@csm/platform/stores/mongo';
 import { testInfra } from '@csm/platform/testing';
 import { configSchema } from '../../services/profile/src/config';
 import type { ProfileApp } from '../../services/profile/src/app/profile-app';
@@ -27,8 +28,17 @@ import { indexesOf, sealProfile } from '../../services/profile/src/store/pii-cod
 import { nameKeys } from '../../services/profile/src/domain/names';
 import * as service from '../../services/profile/src/service';
 
+// The FerretDB tuning an operator applies (docs/operations/real-infrastructure.md § FerretDB): GIN twins of the
+// declared indexes, so pushed-down lookups are index scans. A no-op on real MongoDB.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ferretIndexes = require('../../scripts/infra/ferretdb-indexes.cjs') as {
+  mirrorFerretdbIndexes(url: string, options: { schema: string }): Promise<{ created: number; existing: number }>;
+  defaultUrl(): string;
+};
+
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000').split(',').map(Number);
 const STORE = process.env.BENCH_STORE ?? 'mongo';
+const BENCH_DB = process.env.BENCH_DB ?? 'profile_bench';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const BATCH = 1000;
@@ -116,7 +126,7 @@ async function main() {
     CSM_PROFILE_CONSUMER_FROM_BEGINNING: 'false',
   };
   if (STORE === 'mongo') {
-    Object.assign(env, { CSM_MODE: 'cluster', CSM_MONGO_URL: withMongoDbName(testInfra().mongoUrl, 'profile_bench'), CSM_KAFKA_BROKERS: testInfra().kafkaBrokers.join(',') });
+    Object.assign(env, { CSM_MODE: 'cluster', CSM_MONGO_URL: withMongoDbName(testInfra().mongoUrl, BENCH_DB), CSM_KAFKA_BROKERS: testInfra().kafkaBrokers.join(',') });
   } else {
     Object.assign(env, { CSM_MODE: 'embedded', CSM_DATA_DIR: process.env.BENCH_DATA_DIR ?? mkdtempSync(path.join(tmpdir(), 'profile-bench-')) });
   }
@@ -133,10 +143,28 @@ async function main() {
     const db = raw.mongo.connection.db;
     if (!db) throw new Error('no db');
     loader = {
-      count: () => db.collection('passengers').estimatedDocumentCount(),
+      // Documents are loaded in id order, so the count is the first missing id: a binary search of indexed reads.
+      // (FerretDB v1 counts, even estimated, by reading every document: minutes at 1M.)
+      count: async () => {
+        const has = async (i: number) => (await db.collection('passengers').findOne({ _id: idOf(i) as never }, { projection: { _id: 1 } })) !== null;
+        let lo = 0;
+        let hi = 1;
+        while (await has(hi - 1)) hi *= 2;
+        while (lo < hi) {
+          const mid = Math.floor((lo + hi) / 2);
+          if (await has(mid)) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      },
       insert: async (docs) => {
-        await db.collection('data_keys').insertMany(docs.map((d) => ({ _id: d.doc._id, wrapped: d.wrapped })) as never[], { ordered: false });
-        await db.collection('passengers').insertMany(docs.map((d) => d.doc) as never[], { ordered: false });
+        // A batch cut short by an earlier run is completed: its duplicates are expected, nothing else is.
+        const tolerate = (err: unknown) => {
+          const errors = (err as { writeErrors?: { code?: number }[] }).writeErrors;
+          if (!errors?.every((e) => e.code === DUPLICATE_KEY_CODE)) throw err;
+        };
+        await db.collection('data_keys').insertMany(docs.map((d) => ({ _id: d.doc._id, wrapped: d.wrapped })) as never[], { ordered: false }).catch(tolerate);
+        await db.collection('passengers').insertMany(docs.map((d) => d.doc) as never[], { ordered: false }).catch(tolerate);
       },
     };
   } else {
@@ -166,6 +194,7 @@ async function main() {
   try {
     for (const size of SIZES) {
       let have = await loader.count();
+      if (have > size) throw new Error(`${BENCH_DB} already holds ${have} passengers, more than ${size}: use another BENCH_DB or drop it (BENCH_KEEP=0)`);
       const t0 = performance.now();
       while (have < size) {
         const n = Math.min(BATCH, size - have);
@@ -174,22 +203,35 @@ async function main() {
         if (have % 50_000 === 0) console.log(`  loaded ${have} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       }
       console.log(`size ${size}: loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if (raw.kind === 'mongo' && (await raw.mongo.connection.db!.admin().command({ buildInfo: 1 })).ferretdbVersion) {
+        const twins = await ferretIndexes.mirrorFerretdbIndexes(ferretIndexes.defaultUrl(), { schema: BENCH_DB });
+        console.log(`  FerretDB: ${twins.created} GIN index twins created, ${twins.existing} present`);
+      }
       const get = (i: number) => callUnary(client, 'getPassenger', profile.GetPassengerRequest.fromPartial({ passengerId: idOf(i), purpose: 'bench' }), { authorization: masked });
       const byPhone = (i: number) => callUnary(client, 'lookupPassenger', profile.LookupPassengerRequest.fromPartial({ phone: phoneOf(i), purpose: 'bench' }), { authorization: masked });
       const byFfp = (i: number) => callUnary(client, 'lookupPassenger', profile.LookupPassengerRequest.fromPartial({ ffpNumber: ffpOf(i), purpose: 'bench' }), { authorization: masked });
       const check = (await byPhone(size - 1)) as profile.LookupPassengerResponse;
       if (check.passenger?.id !== idOf(size - 1)) throw new Error('lookup returned the wrong passenger');
+      // In-service: the same use cases without the gRPC transport (the token is verified once, as the server would).
+      const req = { principal: await verifier.verify(masked), requestId: 'bench' };
+      const app = parts.app;
+      // The floor under every read on this machine: one round trip to the document server that does nothing.
+      const ping = raw.kind === 'mongo' ? () => raw.mongo.connection.db!.command({ ping: 1 }) : () => raw.db.query('SELECT 1');
       results[size] = {
+        storeRoundTrip: await measure('store round trip (floor)', ping, size),
         baseline: await measure('get by id (baseline)', get, size),
         phone: await measure('lookup by phone', byPhone, size),
         ffp: await measure('lookup by FFP number', byFfp, size),
+        inServiceBaseline: await measure('in-service get by id', (i) => app.get(req, idOf(i), 'bench'), size),
+        inServicePhone: await measure('in-service by phone', (i) => app.lookup(req, { kind: 'phone', value: phoneOf(i) }, 'bench'), size),
+        inServiceFfp: await measure('in-service by FFP', (i) => app.lookup(req, { kind: 'ffp', value: ffpOf(i) }, 'bench'), size),
       };
     }
   } finally {
     client.close();
     await running.stop();
     if (process.env.BENCH_KEEP === '0' && raw.kind === 'mongo') {
-      const m = await connectMongo({ url: withMongoDbName(testInfra().mongoUrl, 'profile_bench') });
+      const m = await connectMongo({ url: withMongoDbName(testInfra().mongoUrl, BENCH_DB) });
       await m.connection.dropDatabase();
       await m.close();
     }
