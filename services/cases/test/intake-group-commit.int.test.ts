@@ -130,3 +130,15 @@ test('concurrent OpenCase calls with repeated idempotency keys: one case per key
   expect(orphans.rows[0]?.n).toBe('0');
 });
 
+test('a case written again after its commit went unreported is success, not an error, and stays one case', async () => {
+  // A batch whose COMMIT succeeded but whose reply was lost is rewritten case by case; without an idempotency key the
+  // second write meets only the case's own id.
+  const intake = createIntakeWriter(db, { windowMs: 0, maxItems: 1 });
+  const ch = change(`case_${ulid()}`, 'CS-2026-700001', 'gc-d-unused');
+  await intake.submit({ change: ch, idempotencyKey: null });
+  await expect(intake.submit({ change: ch, idempotencyKey: null })).resolves.toBeUndefined();
+  expect(await rowsOf(ch.record.id)).toEqual({ cases: 1, activities: ch.activities.length, outbox: ch.events.length });
+  // A different case colliding on another unique column is still an error.
+  const other = change(`case_${ulid()}`, 'CS-2026-700001', 'gc-d-unused');
+  await expect(intake.submit({ change: other, idempotencyKey: null })).rejects.toMatchObject({ code: '23505' });
+});

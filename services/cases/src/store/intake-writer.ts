@@ -34,6 +34,21 @@ export function createIntakeWriter(db: SqlExecutor, options: IntakeWriterOptions
       await insertCasesAtomically(db, items);
       return items.map(() => undefined);
     },
-    writeOne: (item) => insertCaseAtomically(db, item.change, item.idempotencyKey),
+    writeOne: (item) => writeAlone(db, item),
   });
+}
+
+/**
+ * One case alone. Also the retry of a batch that failed, possibly only in reporting its commit (a connection lost
+ * after COMMIT): case ids are fresh ULIDs, so finding this very id taken means this very case is already written —
+ * success, not an error (without this an intake lacking an idempotency key would fail although it was stored).
+ */
+async function writeAlone(db: SqlExecutor, item: CaseInsert): Promise<void> {
+  try {
+    await insertCaseAtomically(db, item.change, item.idempotencyKey);
+  } catch (err) {
+    if ((err as { code?: string; constraint?: string }).code !== '23505' || (err as { constraint?: string }).constraint !== 'cases_pkey') throw err;
+    const stored = await db.query('SELECT 1 FROM cases WHERE id = $1', [item.change.record.id]);
+    if (stored.rows.length === 0) throw err;
+  }
 }
