@@ -114,6 +114,11 @@ describe('ledger invariants (property-based, PGlite)', () => {
         await tx.query(`INSERT INTO postings (transaction_id, account_id, amount) VALUES ('txn_bad', 'sys:compensation', -5)`);
       }),
     ).rejects.toThrow(/not balanced/);
+    // A posting for a transaction that does not exist, and postings added later to a transaction already balanced.
+    await expect(deps.db.query(`INSERT INTO postings (transaction_id, account_id, amount) VALUES ('txn_none', 'sys:compensation', -5), ('txn_none', 'sys:expiry', 5)`)).rejects.toThrow(/not balanced or does not exist/);
+    const [posted] = (await deps.db.query<{ transaction_id: string }>(`SELECT transaction_id FROM postings LIMIT 1`)).rows;
+    expect(posted).toBeDefined();
+    await expect(deps.db.query(`INSERT INTO postings (transaction_id, account_id, amount) VALUES ($1, 'sys:expiry', 7)`, [posted?.transaction_id])).rejects.toThrow(/not balanced/);
     await expect(deps.db.query(`UPDATE postings SET amount = amount + 1 WHERE id = (SELECT min(id) FROM postings)`)).rejects.toThrow(/append-only/);
     await expect(deps.db.query(`DELETE FROM ledger_transactions`)).rejects.toThrow(/append-only/);
   });
