@@ -495,6 +495,7 @@ export class CasesApp {
   // -------------------------------------------------------------------------------------------------------------
   // Queries
 
+  /** Any authenticated caller, passengers included, on purpose: the taxonomy is reference data every channel needs to file a case. */
   listCategories(): typeof CATEGORIES {
     return CATEGORIES;
   }
