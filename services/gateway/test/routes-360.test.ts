@@ -5,6 +5,7 @@ import { fakeBackend, send, startGateway, type FakeBackend, type Gateway } from 
 // Passenger 360: the sections are fetched in parallel under their own deadline; one backend slow or down degrades
 // only its section, answered within about the deadline.
 const PAX = 'pax_01HZY3K6W0Q8X2N4M5P7R9T1VB';
+const PAX_OLD_LOYALTY = 'pax_01HZY3K6W0Q8X2N4M5P7R9T1VF';
 const OTHER = 'pax_01HZY3K6W0Q8X2N4M5P7R9T1VC';
 const MISSING = 'pax_01HZY3K6W0Q8X2N4M5P7R9T1VD';
 const SLOW_PROFILE = 'pax_01HZY3K6W0Q8X2N4M5P7R9T1VE';
@@ -32,8 +33,14 @@ beforeAll(async () => {
   });
   loyaltySrv = await fakeBackend('loyalty', loyalty.LoyaltyServiceService, {
     getMember: (r: loyalty.GetMemberRequest) => {
-      if (r.passengerId !== PAX) throw new NotFoundError('member', r.passengerId ?? '');
-      return loyalty.GetMemberResponse.fromPartial({ member });
+      if (r.passengerId !== PAX && r.passengerId !== PAX_OLD_LOYALTY) throw new NotFoundError('member', r.passengerId ?? '');
+      // PAX_OLD_LOYALTY: a loyalty service that predates include_balance_and_tier answers the member only.
+      if (!r.includeBalanceAndTier || r.passengerId === PAX_OLD_LOYALTY) return loyalty.GetMemberResponse.fromPartial({ member });
+      return loyalty.GetMemberResponse.fromPartial({
+        member,
+        balance: { memberId: 'mbr_1', availableMiles: 5000 },
+        tierStatus: { memberId: 'mbr_1', tier: loyalty.Tier.TIER_GOLD, milesToNextTier: 20000 },
+      });
     },
     getBalance: () => loyalty.GetBalanceResponse.fromPartial({ balance: { memberId: 'mbr_1', availableMiles: 5000 } }),
     getTierStatus: () => loyalty.GetTierStatusResponse.fromPartial({ tierStatus: { memberId: 'mbr_1', tier: loyalty.Tier.TIER_GOLD, milesToNextTier: 20000 } }),
@@ -82,11 +89,27 @@ describe('GET /passengers/{passengerId}/360', () => {
     expect(list.states).not.toContain(cases.CaseState.CASE_STATE_CLOSED);
     expect(list.states).not.toContain(cases.CaseState.CASE_STATE_ARCHIVED);
     expect(list.states).toContain(cases.CaseState.CASE_STATE_NEW);
-    expect(loyaltySrv.calls.map((c) => c.method).sort()).toEqual(['getBalance', 'getMember', 'getTierStatus']);
-    expect(loyaltySrv.calls[0]?.request).toEqual({ passengerId: PAX });
+    // Member, balance and tier in one loyalty call.
+    expect(loyaltySrv.calls.map((c) => c.method)).toEqual(['getMember']);
+    expect(loyaltySrv.calls[0]?.request).toEqual({ passengerId: PAX, includeBalanceAndTier: true });
     expect(flightsSrv.calls[0]?.request).toEqual({ flight: { carrier: 'CA', number: '1234', date: '2026-11-20' } });
     // Every backend call carries the caller's token.
     for (const s of [profileSrv, loyaltySrv, casesSrv, flightsSrv]) expect(s.calls[0]?.authorization).toBe(`Bearer ${agent}`);
+  });
+
+  it('with a loyalty service that answers the member only, asks for balance and tier separately', async () => {
+    const res = await send(gw, 'get', `/passengers/${PAX_OLD_LOYALTY}/360`, { token: agent });
+    expect(res.status).toBe(200);
+    expect(res.body.loyalty).toEqual({
+      status: 'ok',
+      data: {
+        member: loyalty.Member.toJSON(member),
+        balance: { memberId: 'mbr_1', availableMiles: 5000 },
+        tierStatus: { memberId: 'mbr_1', tier: 'TIER_GOLD', milesToNextTier: 20000 },
+      },
+    });
+    expect(loyaltySrv.calls.map((c) => c.method).sort()).toEqual(['getBalance', 'getMember', 'getTierStatus']);
+    expect(loyaltySrv.calls.filter((c) => c.method !== 'getMember').map((c) => c.request)).toEqual([{ memberId: 'mbr_1' }, { memberId: 'mbr_1' }]);
   });
 
   it('a slow backend (cases sleeps past the deadline) degrades only its section, within about the deadline', async () => {

@@ -54,8 +54,27 @@ describe('membership', () => {
     expect(a.member?.memberNumber).toMatch(/^[1-9][0-9]{9}$/);
     await expect(h.call(agent, 'enroll', { ...req, idempotencyKey: 'enrol-2' })).rejects.toMatchObject({ grpcCode: 6 });
     await expect(h.call(agent, 'enroll', { ...req, enrollmentChannel: 'web' })).rejects.toMatchObject({ reason: 'VALIDATION_FAILED' });
-    const byNumber = await h.call(agent, 'getMember', { memberNumber: a.member?.memberNumber });
+    const byNumber = await h.call(agent, 'getMember', { memberNumber: a.member?.memberNumber, includeBalanceAndTier: false });
     expect(byNumber.member?.id).toBe(a.member?.id);
+    expect(byNumber.balance).toBeUndefined();
+    expect(byNumber.tierStatus).toBeUndefined();
+  });
+
+  it('GetMember with include_balance_and_tier answers what GetBalance and GetTierStatus answer, under the same permissions', async () => {
+    const mine = await enroll();
+    const other = await enroll();
+    const svc = await h.token({ sub: 'cases', roles: ['service'] });
+    await h.call(svc, 'compensate', { memberId: mine.id, miles: 1500, caseId: 'case_x', reason: 'delay', idempotencyKey: 'overview-1' });
+    const all = await h.call(agent, 'getMember', { passengerId: mine.passengerId, includeBalanceAndTier: true });
+    const balance = await h.call(agent, 'getBalance', { memberId: mine.id });
+    const tier = await h.call(agent, 'getTierStatus', { memberId: mine.id });
+    expect(all.member?.id).toBe(mine.id);
+    expect(all.balance).toEqual({ ...balance.balance, asOfTime: all.balance?.asOfTime });
+    expect(all.balance?.availableMiles).toBe(1500);
+    expect(all.tierStatus).toEqual(tier.tierStatus);
+    const me = await h.token({ sub: 'u1', roles: ['passenger'], profileId: mine.passengerId });
+    expect((await h.call(me, 'getMember', { memberId: mine.id, includeBalanceAndTier: true })).balance?.availableMiles).toBe(1500);
+    await expect(h.call(me, 'getMember', { memberId: other.id, includeBalanceAndTier: true })).rejects.toMatchObject({ grpcCode: 7 });
   });
 
   it('a passenger reads only their own membership', async () => {

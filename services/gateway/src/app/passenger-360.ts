@@ -81,26 +81,34 @@ export async function passenger360(deps: Passenger360Deps, passengerId: string, 
   // The profile: its errors are the call's (404 unknown passenger, 403, 503 profile down).
   const profileCall = callUnary(backends.profile, 'getPassenger', profile.GetPassengerRequest.fromPartial({ passengerId, purpose: 'passenger-360' }), { ...call, deadline });
 
-  // Loyalty is keyed by passenger id (GetMember's passenger_id key), so it needs nothing from the profile.
+  // Loyalty is keyed by passenger id (GetMember's passenger_id key), so it needs nothing from the profile. One call
+  // answers member, balance and tier; a loyalty service that predates include_balance_and_tier answers the member
+  // only, and then the other two are asked for separately.
   const loyaltySection = section<{ member: unknown; balance: unknown; tierStatus: unknown }>(deadline, now, async (signal) => {
-    let member: loyalty.Member | undefined;
+    let res: loyalty.GetMemberResponse;
     try {
-      member = (await callUnary(backends.loyalty, 'getMember', loyalty.GetMemberRequest.fromPartial({ passengerId }), opts(signal))).member;
+      res = await callUnary(backends.loyalty, 'getMember', loyalty.GetMemberRequest.fromPartial({ passengerId, includeBalanceAndTier: true }), opts(signal));
     } catch (err) {
       if (err instanceof NotFoundError) return { status: 'none', reason: 'not a loyalty member' };
       throw err;
     }
+    const member = res.member;
     if (!member) return { status: 'none', reason: 'not a loyalty member' };
-    const [balance, tier] = await Promise.all([
-      callUnary(backends.loyalty, 'getBalance', loyalty.GetBalanceRequest.fromPartial({ memberId: member.id }), opts(signal)),
-      callUnary(backends.loyalty, 'getTierStatus', loyalty.GetTierStatusRequest.fromPartial({ memberId: member.id }), opts(signal)),
-    ]);
+    let { balance, tierStatus } = res;
+    if (!balance || !tierStatus) {
+      const [b, t] = await Promise.all([
+        callUnary(backends.loyalty, 'getBalance', loyalty.GetBalanceRequest.fromPartial({ memberId: member.id }), opts(signal)),
+        callUnary(backends.loyalty, 'getTierStatus', loyalty.GetTierStatusRequest.fromPartial({ memberId: member.id }), opts(signal)),
+      ]);
+      balance = b.balance;
+      tierStatus = t.tierStatus;
+    }
     return {
       status: 'ok',
       data: {
         member: loyalty.Member.toJSON(member),
-        balance: balance.balance ? loyalty.Balance.toJSON(balance.balance) : null,
-        tierStatus: tier.tierStatus ? loyalty.TierStatus.toJSON(tier.tierStatus) : null,
+        balance: balance ? loyalty.Balance.toJSON(balance) : null,
+        tierStatus: tierStatus ? loyalty.TierStatus.toJSON(tierStatus) : null,
       },
     };
   });

@@ -112,6 +112,12 @@ export async function balance(deps: AppDeps, p: Principal, memberId: string): Pr
   new Violations().required('member_id', memberId).throwIfAny();
   const m = await getMember(deps.db, memberId);
   requireMemberAccess(p, m);
+  return balanceOf(deps, m);
+}
+
+/** The balance of a member already read and access-checked. */
+export async function balanceOf(deps: AppDeps, m: MemberRecord): Promise<BalanceRecord> {
+  const memberId = m.id;
   const { available, held } = await accountBalances(deps.db, memberId);
   const life = await deps.db.query<{ s: string | null }>(`SELECT sum(miles) AS s FROM ledger_transactions WHERE member_id = $1 AND miles > 0 AND kind IN (1,2,3,4)`, [memberId]);
   const expiring =
@@ -132,8 +138,13 @@ export async function tierStatus(deps: AppDeps, p: Principal, memberId: string):
   new Violations().required('member_id', memberId).throwIfAny();
   const m = await getMember(deps.db, memberId);
   requireMemberAccess(p, m);
+  return tierStatusOf(deps, m);
+}
+
+/** The tier status of a member already read and access-checked. */
+export async function tierStatusOf(deps: AppDeps, m: MemberRecord): Promise<TierStatusRecord> {
   const windowEnd = toIsoDate(deps.now());
   const windowStart = addMonths(windowEnd, -deps.rules.tierWindowMonths);
-  const q = await qualification(deps.db, memberId, windowStart, windowEnd);
+  const q = await qualification(deps.db, m.id, windowStart, windowEnd);
   return { member: m, windowStart, windowEnd, ...q, progress: progressToNext(deps.rules, m.tier, q) };
 }

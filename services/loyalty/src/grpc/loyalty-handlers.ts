@@ -27,15 +27,17 @@ export function loyaltyHandlers(deps: AppDeps, limits: LoyaltyLimits): loyalty.L
         }),
       ),
     })),
-    getMember: unary(async (req: loyalty.GetMemberRequest, ctx) => ({
-      member: map.member(
-        await members.readMember(deps, ctx.principal, {
-          ...(req.memberId !== undefined ? { id: req.memberId } : {}),
-          ...(req.memberNumber !== undefined ? { memberNumber: req.memberNumber } : {}),
-          ...(req.passengerId !== undefined ? { passengerId: req.passengerId } : {}),
-        }),
-      ),
-    })),
+    getMember: unary(async (req: loyalty.GetMemberRequest, ctx) => {
+      // readMember checks the caller may see this member: the same check GetBalance and GetTierStatus make.
+      const m = await members.readMember(deps, ctx.principal, {
+        ...(req.memberId !== undefined ? { id: req.memberId } : {}),
+        ...(req.memberNumber !== undefined ? { memberNumber: req.memberNumber } : {}),
+        ...(req.passengerId !== undefined ? { passengerId: req.passengerId } : {}),
+      });
+      if (!req.includeBalanceAndTier) return { member: map.member(m) };
+      const [b, t] = await Promise.all([members.balanceOf(deps, m), members.tierStatusOf(deps, m)]);
+      return { member: map.member(m), balance: map.balance(b), tierStatus: map.tierStatus(deps.rules, t) };
+    }),
     closeMember: unary(async (req: loyalty.CloseMemberRequest, ctx) => ({ member: map.member(await members.closeMember(deps, ctx.principal, req.memberId, req.reason)) })),
     getBalance: unary(async (req: loyalty.GetBalanceRequest, ctx) => ({ balance: map.balance(await members.balance(deps, ctx.principal, req.memberId)) })),
     getStatement: unary(async (req: loyalty.GetStatementRequest, ctx) => {

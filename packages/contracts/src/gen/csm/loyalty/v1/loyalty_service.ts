@@ -66,11 +66,23 @@ export interface EnrollResponse {
 export interface GetMemberRequest {
   memberId?: string | undefined;
   memberNumber?: string | undefined;
-  passengerId?: string | undefined;
+  passengerId?:
+    | string
+    | undefined;
+  /**
+   * Also answer the member's balance and tier status (as GetBalance and GetTierStatus would): one round trip instead of
+   * three for a screen that shows all of them (the passenger 360). Same permissions as those calls.
+   */
+  includeBalanceAndTier: boolean;
 }
 
 export interface GetMemberResponse {
-  member?: Member | undefined;
+  member?:
+    | Member
+    | undefined;
+  /** Set only when include_balance_and_tier was asked for. */
+  balance?: Balance | undefined;
+  tierStatus?: TierStatus | undefined;
 }
 
 export interface CloseMemberRequest {
@@ -762,7 +774,7 @@ export const EnrollResponse: MessageFns<EnrollResponse> = {
 };
 
 function createBaseGetMemberRequest(): GetMemberRequest {
-  return { memberId: undefined, memberNumber: undefined, passengerId: undefined };
+  return { memberId: undefined, memberNumber: undefined, passengerId: undefined, includeBalanceAndTier: false };
 }
 
 export const GetMemberRequest: MessageFns<GetMemberRequest> = {
@@ -775,6 +787,9 @@ export const GetMemberRequest: MessageFns<GetMemberRequest> = {
     }
     if (message.passengerId !== undefined) {
       writer.uint32(26).string(message.passengerId);
+    }
+    if (message.includeBalanceAndTier !== false) {
+      writer.uint32(32).bool(message.includeBalanceAndTier);
     }
     return writer;
   },
@@ -816,6 +831,14 @@ export const GetMemberRequest: MessageFns<GetMemberRequest> = {
             message.passengerId = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.includeBalanceAndTier = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -845,6 +868,11 @@ export const GetMemberRequest: MessageFns<GetMemberRequest> = {
         : isSet(object.passenger_id)
         ? globalThis.String(object.passenger_id)
         : undefined,
+      includeBalanceAndTier: isSet(object.includeBalanceAndTier)
+        ? globalThis.Boolean(object.includeBalanceAndTier)
+        : isSet(object.include_balance_and_tier)
+        ? globalThis.Boolean(object.include_balance_and_tier)
+        : false,
     };
   },
 
@@ -859,6 +887,9 @@ export const GetMemberRequest: MessageFns<GetMemberRequest> = {
     if (message.passengerId !== undefined) {
       obj.passengerId = message.passengerId;
     }
+    if (message.includeBalanceAndTier !== false) {
+      obj.includeBalanceAndTier = message.includeBalanceAndTier;
+    }
     return obj;
   },
 
@@ -870,18 +901,25 @@ export const GetMemberRequest: MessageFns<GetMemberRequest> = {
     message.memberId = object.memberId ?? undefined;
     message.memberNumber = object.memberNumber ?? undefined;
     message.passengerId = object.passengerId ?? undefined;
+    message.includeBalanceAndTier = object.includeBalanceAndTier ?? false;
     return message;
   },
 };
 
 function createBaseGetMemberResponse(): GetMemberResponse {
-  return { member: undefined };
+  return { member: undefined, balance: undefined, tierStatus: undefined };
 }
 
 export const GetMemberResponse: MessageFns<GetMemberResponse> = {
   encode(message: GetMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.member !== undefined) {
       Member.encode(message.member, writer.uint32(10).fork()).join();
+    }
+    if (message.balance !== undefined) {
+      Balance.encode(message.balance, writer.uint32(18).fork()).join();
+    }
+    if (message.tierStatus !== undefined) {
+      TierStatus.encode(message.tierStatus, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -907,6 +945,22 @@ export const GetMemberResponse: MessageFns<GetMemberResponse> = {
             message.member = Member.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.balance = Balance.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.tierStatus = TierStatus.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -920,13 +974,27 @@ export const GetMemberResponse: MessageFns<GetMemberResponse> = {
   },
 
   fromJSON(object: any): GetMemberResponse {
-    return { member: isSet(object.member) ? Member.fromJSON(object.member) : undefined };
+    return {
+      member: isSet(object.member) ? Member.fromJSON(object.member) : undefined,
+      balance: isSet(object.balance) ? Balance.fromJSON(object.balance) : undefined,
+      tierStatus: isSet(object.tierStatus)
+        ? TierStatus.fromJSON(object.tierStatus)
+        : isSet(object.tier_status)
+        ? TierStatus.fromJSON(object.tier_status)
+        : undefined,
+    };
   },
 
   toJSON(message: GetMemberResponse): unknown {
     const obj: any = {};
     if (message.member !== undefined) {
       obj.member = Member.toJSON(message.member);
+    }
+    if (message.balance !== undefined) {
+      obj.balance = Balance.toJSON(message.balance);
+    }
+    if (message.tierStatus !== undefined) {
+      obj.tierStatus = TierStatus.toJSON(message.tierStatus);
     }
     return obj;
   },
@@ -938,6 +1006,12 @@ export const GetMemberResponse: MessageFns<GetMemberResponse> = {
     const message = createBaseGetMemberResponse();
     message.member = (object.member !== undefined && object.member !== null)
       ? Member.fromPartial(object.member)
+      : undefined;
+    message.balance = (object.balance !== undefined && object.balance !== null)
+      ? Balance.fromPartial(object.balance)
+      : undefined;
+    message.tierStatus = (object.tierStatus !== undefined && object.tierStatus !== null)
+      ? TierStatus.fromPartial(object.tierStatus)
       : undefined;
     return message;
   },
