@@ -4,8 +4,9 @@
 //
 // The 360's floor, with two such processes (as a gateway and its services in cluster mode use both cores):
 // BENCH_ECHO_ROLE=server serves only the gRPC echo (prints {"grpcPort": …}); BENCH_ECHO_UPSTREAM=<port> adds the route
-// GET /fanout/:id making the 360's six calls to that process in the 360's order — profile ∥ (member → balance ∥ tier)
-// ∥ cases, the last flight after the profile — with tiny messages and no auth, validation or database.
+// GET /fanout/:id making the 360's four calls to that process in the 360's order — profile ∥ loyalty (member, balance
+// and tier in one call) ∥ cases, the last flight after the profile — with tiny messages and no auth, validation or
+// database.
 import { credentials, Server, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
@@ -45,10 +46,10 @@ async function main(): Promise<void> {
     app.get('/fanout/:id', (req, res, next) => {
       const id = req.params.id;
       const profile = call(id);
-      const member = call(id).then((m) => Promise.all([call(m), call(m)]));
+      const member = call(id);
       const open = call(id);
       const flight = profile.then((p) => call(p));
-      Promise.all([profile, member, open, flight]).then(([p, [b, t], c, f]) => res.json({ p, b, t, c, f }), next);
+      Promise.all([profile, member, open, flight]).then(([p, m, c, f]) => res.json({ p, m, c, f }), next);
     });
   }
   const http = app.listen(0, '127.0.0.1', () => {

@@ -1,6 +1,6 @@
 // Gateway latency and throughput with autocannon: GET passenger 360 and POST case through the gateway of the embedded
 // platform (one process, as `npm start`), next to a baseline measured in the same run — a bare express route making
-// one grpc-js call (echo-baseline.ts, also its own process) — and the 360's floor: the same six calls it makes, to an
+// one grpc-js call (echo-baseline.ts, also its own process) — and the 360's floor: the same four calls it makes, to an
 // echo server in a second process. Target (issue 8): 360 p99 < 30 ms at 300 requests/s.
 //
 //   npm run build && node --require ./scripts/dev/ts-register.cjs bench/gateway/gateway-load.ts
@@ -64,7 +64,7 @@ async function measure(name: string, base: autocannon.Options): Promise<Phase[]>
 
 async function main(): Promise<void> {
   const baseline = await startChild('echo-baseline.ts');
-  // The 360's floor: its six calls, echoed by another process (see echo-baseline.ts).
+  // The 360's floor: its four calls, echoed by another process (see echo-baseline.ts).
   const echoServer = await startChild('echo-baseline.ts', { BENCH_ECHO_ROLE: 'server' });
   const fanout = await startChild('echo-baseline.ts', { BENCH_ECHO_UPSTREAM: String(echoServer.ready.grpcPort) });
   // The embedded platform runs schedulers and relays in the background: not started when only the floors are measured.
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const agent = { authorization: `Bearer ${tokens.agent_l1}` };
     const results: Phase[] = [];
     results.push(...(await measure('baseline express→grpc echo', { url: `${String(baseline.ready.url)}/echo/${passengerId}` })));
-    if (PHASES.has('floor')) results.push(...(await measure('floor: the 360\'s six calls to an echo process', { url: `${String(fanout.ready.url)}/fanout/${passengerId}` })));
+    if (PHASES.has('floor')) results.push(...(await measure('floor: the 360\'s four calls to an echo process', { url: `${String(fanout.ready.url)}/fanout/${passengerId}` })));
     if (PHASES.has('360')) results.push(...(await measure('GET /passengers/{id}/360', { url: `${url}/api/v1/passengers/${passengerId}/360`, headers: agent })));
     if (PHASES.has('cases')) results.push(
       ...(await measure('POST /cases', {
