@@ -32,7 +32,19 @@ export function httpPortOf(mode: PortMode, env: Env): string {
  * Variables that would point a service at cluster infrastructure or at one fixed port for every service. Embedded
  * mode must never pick them up from the caller's shell (a stray CSM_PG_URL would send one service to a real database).
  */
-const CLUSTER_ONLY = ['CSM_PG_URL', 'CSM_MONGO_URL', 'CSM_KAFKA_BROKERS', 'CSM_GRPC_PORT', 'CSM_HTTP_PORT', 'CSM_DATA_DIR', 'CSM_CASES_SERVICE_TOKEN'];
+const CLUSTER_ONLY = [
+  'CSM_PG_URL',
+  'CSM_MONGO_URL',
+  'CSM_KAFKA_BROKERS',
+  'CSM_GRPC_PORT',
+  'CSM_HTTP_PORT',
+  'CSM_DATA_DIR',
+  // Embedded mode gives cases its own token from the dev issuer; a provider's client credentials would conflict.
+  'CSM_CASES_SERVICE_TOKEN',
+  'CSM_CASES_OAUTH_TOKEN_URL',
+  'CSM_CASES_OAUTH_CLIENT_ID',
+  'CSM_CASES_OAUTH_CLIENT_SECRET',
+];
 const PER_SERVICE_ADDRESSES = ['CSM_PROFILE_ADDR', 'CSM_CASES_ADDR', 'CSM_LOYALTY_ADDR', 'CSM_FLIGHT_INFO_ADDR', 'CSM_ANALYTICS_ADDR'];
 
 /** The environment every service in the process is configured from: the caller's, embedded mode forced. */

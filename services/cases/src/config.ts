@@ -23,6 +23,12 @@ export const configSchema = sqlServiceConfigSchema({
   CSM_FLIGHT_INFO_ADDR: zod.string().min(1).optional(),
   /** Bearer token the service presents to other services when acting on its own (event consumers). */
   CSM_CASES_SERVICE_TOKEN: secret(zod.string().min(1)).optional(),
+  /** Or: short-lived tokens from the identity provider by the OAuth 2.0 client credentials grant (all three, or none). */
+  CSM_CASES_OAUTH_TOKEN_URL: env.url().optional(),
+  CSM_CASES_OAUTH_CLIENT_ID: zod.string().min(1).optional(),
+  CSM_CASES_OAUTH_CLIENT_SECRET: secret(zod.string().min(1)).optional(),
+  CSM_CASES_OAUTH_SCOPE: zod.string().min(1).optional(),
+  CSM_CASES_OAUTH_AUDIENCE: zod.string().min(1).optional(),
   /** SLA warning threshold as a fraction of the target (DOMAIN default 80 %). */
   CSM_CASES_SLA_WARN_RATIO: ratio(0.8),
   /** Extra / overriding SLA rules (JSON array, see docs). */
@@ -51,5 +57,14 @@ export const configSchema = sqlServiceConfigSchema({
   CSM_CASES_INTAKE_BATCH_WINDOW_MS: int(2, 0),
   /** Deadline of calls to loyalty and flight-info. */
   CSM_CASES_UPSTREAM_DEADLINE_MS: int(5_000, 100),
+}).superRefine((c, ctx) => {
+  const oauth = ['CSM_CASES_OAUTH_TOKEN_URL', 'CSM_CASES_OAUTH_CLIENT_ID', 'CSM_CASES_OAUTH_CLIENT_SECRET'] as const;
+  const missing = oauth.filter((k) => c[k] === undefined);
+  if (missing.length > 0 && missing.length < oauth.length) {
+    for (const k of missing) ctx.addIssue({ code: 'custom', path: [k], message: 'is required with the other CSM_CASES_OAUTH_* client credentials' });
+  }
+  if (missing.length === 0 && c.CSM_CASES_SERVICE_TOKEN !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['CSM_CASES_SERVICE_TOKEN'], message: 'set either this or the CSM_CASES_OAUTH_* client credentials, not both' });
+  }
 });
 export type Config = zod.infer<typeof configSchema>;

@@ -2,7 +2,7 @@ import { cases, TOPICS } from '@csm/contracts';
 import { createOutboxRelay, type Subscription } from '@csm/platform/events';
 import type { VerifyToken } from '@csm/platform/grpc';
 import type { RunningService, ServiceContext } from '@csm/platform/runtime';
-import { keyRingFromEnv, type KeyRing } from '@csm/platform/security';
+import { createClientCredentialsTokenSource, keyRingFromEnv, type KeyRing } from '@csm/platform/security';
 import { migrateServiceDb, openServiceDb, openServiceEventBus, serviceTokenVerifier, startService } from '@csm/platform/service';
 import { hostname } from 'node:os';
 import { ulid } from '@csm/platform/ids';
@@ -34,6 +34,17 @@ export interface CasesOverrides {
   readonly flightConsumer?: boolean;
 }
 
+/** The service's own identity for calls on its own behalf: client credentials from the provider, a static token, or none. */
+function serviceTokenOf(config: Config): (() => Promise<string>) | undefined {
+  const { CSM_CASES_OAUTH_TOKEN_URL: tokenUrl, CSM_CASES_OAUTH_CLIENT_ID: clientId, CSM_CASES_OAUTH_CLIENT_SECRET: clientSecret } = config;
+  if (tokenUrl !== undefined && clientId !== undefined && clientSecret !== undefined) {
+    const source = createClientCredentialsTokenSource({ tokenUrl, clientId, clientSecret, scope: config.CSM_CASES_OAUTH_SCOPE, audience: config.CSM_CASES_OAUTH_AUDIENCE });
+    return () => source.token();
+  }
+  const fixed = config.CSM_CASES_SERVICE_TOKEN;
+  return fixed === undefined ? undefined : () => Promise.resolve(fixed);
+}
+
 function defaultAddress(config: Config, embeddedPortVar: string, embeddedPort: number, clusterHost: string): string {
   if (config.CSM_MODE === 'embedded') return `127.0.0.1:${process.env[embeddedPortVar] ?? embeddedPort}`;
   return `${clusterHost}:50051`;
@@ -44,7 +55,7 @@ export function start(ctx: ServiceContext<Config> & CasesOverrides): Promise<Run
   const { config, logger } = ctx;
   const settings = settingsFromConfig(config);
   const clock = ctx.clock ?? systemClock;
-  const upstream = { deadlineMs: config.CSM_CASES_UPSTREAM_DEADLINE_MS, serviceToken: config.CSM_CASES_SERVICE_TOKEN };
+  const upstream = { deadlineMs: config.CSM_CASES_UPSTREAM_DEADLINE_MS, serviceToken: serviceTokenOf(config) };
   // The launcher's dev issuer (embedded) or the OIDC provider's JWKS (CSM_AUTH_*); anonymous callers are refused by
   // every use case. The kit caches a verified token for a minute (hot paths see the same bearer token per request).
   const verifyToken = serviceTokenVerifier({ config, logger, injected: ctx.verifyToken });

@@ -19,3 +19,5 @@ export type { Normalizer, NormalizerName } from './blind-index';
 export { DataKey, encryptWithDataKey, decryptWithDataKey } from './data-key';
 export { PiiCryptoError } from './pii-errors';
 export type { PiiCryptoFailure } from './pii-errors';
+export { createClientCredentialsTokenSource } from './client-credentials';
+export type { ClientCredentialsOptions, TokenSource } from './client-credentials';

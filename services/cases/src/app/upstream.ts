@@ -4,22 +4,22 @@ import type { LoyaltyPort, ManifestPassenger, ManifestPort } from './ports';
 
 export interface UpstreamOptions {
   readonly deadlineMs: number;
-  /** Token for calls the service makes on its own behalf (event consumers). */
-  readonly serviceToken?: string | undefined;
+  /** This service's own token, for calls it makes on its own behalf (event consumers); undefined: it has none. */
+  readonly serviceToken?: (() => Promise<string>) | undefined;
 }
 
 /** Loyalty over gRPC (`csm.loyalty.v1.LoyaltyService/Compensate`), forwarding the caller's authorization. */
 export function grpcLoyalty(address: string, options: UpstreamOptions): LoyaltyPort & { close(): void } {
   const client = createGrpcClient(loyalty.LoyaltyServiceClient, address, {
     deadlineMs: options.deadlineMs,
-    tokenProvider: () => options.serviceToken,
+    ...(options.serviceToken ? { tokenProvider: options.serviceToken } : {}),
   });
   return {
     async compensate(input, authorization) {
       // This service approved the grant within the agent's own level limit (the case is the record of who granted
       // it), so loyalty is asked as this service when it has an identity — loyalty's direct-compensation roles are
       // for staff crediting outside a case. Without one, the caller's own token is forwarded.
-      const auth = options.serviceToken ?? authorization;
+      const auth = options.serviceToken ? await options.serviceToken() : authorization;
       const res = await callUnary(
         client,
         'compensate',
@@ -36,7 +36,7 @@ export function grpcLoyalty(address: string, options: UpstreamOptions): LoyaltyP
 export function grpcManifest(address: string, options: UpstreamOptions): ManifestPort & { close(): void } {
   const client = createGrpcClient(flightinfo.FlightInfoServiceClient, address, {
     deadlineMs: options.deadlineMs,
-    tokenProvider: () => options.serviceToken,
+    ...(options.serviceToken ? { tokenProvider: options.serviceToken } : {}),
   });
   return {
     async passengers(flight) {
