@@ -82,6 +82,16 @@ describe('kit gRPC client', () => {
     client.close();
   });
 
+  it('fails the call with UNAVAILABLE when the token provider says its identity provider is unavailable', async () => {
+    const client = createGrpcClient(TestServiceClient, h.address, {
+      tokenProvider: () => Promise.reject(new UnavailableError('service access token: the token endpoint answered 503')),
+    });
+    const err: unknown = await callUnary(client, 'echo', { text: 'a' }).catch((e: unknown) => e);
+    expect((err as { grpcCode?: number }).grpcCode).toBe(GrpcCode.UNAVAILABLE);
+    expect(h.probe.echoCalls).toBe(0);
+    client.close();
+  });
+
   it('cancels the call when the signal aborts', async () => {
     const client = createGrpcClient(TestServiceClient, h.address);
     const controller = new AbortController();

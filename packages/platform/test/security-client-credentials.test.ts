@@ -90,9 +90,13 @@ describe('client credentials token source', () => {
     expect(await s.token()).toBe('tok-1');
     clock += 60_000; // expired
     await expect(s.token()).rejects.toMatchObject({ reason: 'TOKEN_ENDPOINT_FAILED' });
-    await expect(s.token()).rejects.toBeInstanceOf(UnavailableError);
+    // Within the pause after a failure the provider is not asked again: the same error, at once.
+    const asked = ep.requests.length;
+    await expect(Promise.all(Array.from({ length: 10 }, () => s.token()))).rejects.toBeInstanceOf(UnavailableError);
+    expect(ep.requests).toHaveLength(asked);
     ep.answer = (n) => token(n);
-    expect(await s.token()).toMatch(/^tok-/); // recovers as soon as the provider does
+    clock += 1_000;
+    expect(await s.token()).toMatch(/^tok-/); // recovers once the pause is over and the provider answers
   });
 
   it('refused credentials, a non-JSON or token-less answer and an unreachable endpoint fail without the secret in the error', async () => {

@@ -12,6 +12,7 @@ import {
   type Interceptor,
   type ServiceError,
 } from '@grpc/grpc-js';
+import { DomainError } from '../errors/domain-errors';
 import { fromGrpcError } from '../errors/grpc-status';
 
 /** Returns the token to send as `authorization: Bearer …` (e.g. this service's own token); undefined sends none. */
@@ -87,10 +88,16 @@ function clientPolicyInterceptor(deadlineMs: number, tokenProvider: TokenProvide
               if (token) metadata.set('authorization', `Bearer ${token}`);
               next(metadata, listener);
             },
-            () => {
-              // Start, then cancel at once: the caller gets this status and the channel's timers are released.
+            (err: unknown) => {
+              // Start, then cancel at once: the caller gets this status and the channel's timers are released. A
+              // provider that says its identity provider is unavailable makes the call UNAVAILABLE (retryable), not
+              // UNAUTHENTICATED.
               next(metadata, listener);
-              intercepted.cancelWithStatus(GrpcCode.UNAUTHENTICATED, 'could not obtain an access token for the call');
+              const unavailable = err instanceof DomainError && err.grpcCode === GrpcCode.UNAVAILABLE;
+              intercepted.cancelWithStatus(
+                unavailable ? GrpcCode.UNAVAILABLE : GrpcCode.UNAUTHENTICATED,
+                unavailable ? 'the access token for the call is unavailable for now' : 'could not obtain an access token for the call',
+              );
             },
           );
       },

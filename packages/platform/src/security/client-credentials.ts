@@ -6,8 +6,10 @@
  * - The client authenticates with HTTP Basic (RFC 6749 §2.3.1); `scope` and `audience` (Auth0/Keycloak style) are sent
  *   when given.
  * - A token is reused until `refreshSkewMs` before it expires; concurrent callers share one request to the provider.
- * - Within that margin the current token is answered at once and a new one fetched in the background; if that fails,
- *   the next call tries again. With no valid token a call fails with UNAVAILABLE.
+ * - Within that margin the current token is answered at once and a new one fetched in the background. With no valid
+ *   token a call fails with UNAVAILABLE.
+ * - After a failed request the provider is not asked again for `retryAfterMs` (default 1 s): calls meanwhile get the
+ *   current token, or the same error at once — a provider outage never turns every call into a request to it.
  * - Errors never carry the client secret or a token: only the endpoint's status and a stable reason.
  */
 import { UnavailableError } from './errors';
@@ -22,6 +24,8 @@ export interface ClientCredentialsOptions {
   readonly refreshSkewMs?: number;
   /** Timeout of one request to the token endpoint; default 5 s. */
   readonly timeoutMs?: number;
+  /** Pause after a failed request before the provider is asked again; default 1 s. */
+  readonly retryAfterMs?: number;
   /** Lifetime assumed when the provider sends no `expires_in`; default 60 s. */
   readonly defaultLifetimeMs?: number;
   readonly now?: () => number;
@@ -44,10 +48,14 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
   const doFetch = options.fetch ?? fetch;
   const skewMs = options.refreshSkewMs ?? 60_000;
   const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
+  const retryAfterMs = options.retryAfterMs ?? 1_000;
   let held: Held | undefined;
   let inFlight: Promise<Held> | undefined;
+  let failed: { readonly at: number; readonly error: unknown } | undefined;
 
   async function request(): Promise<Held> {
+    // Lifetimes count from before the request: the token is never held longer than the provider meant.
+    const issuedAt = now();
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (options.scope) form.set('scope', options.scope);
     if (options.audience) form.set('audience', options.audience);
@@ -77,29 +85,39 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
       throw unavailable('the token endpoint answered no bearer access token', 'TOKEN_RESPONSE_INVALID');
     }
     const lifetimeMs = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : (options.defaultLifetimeMs ?? 60_000);
-    const issuedAt = now();
     return { token, expiresAt: issuedAt + lifetimeMs, refreshAt: issuedAt + lifetimeMs - Math.min(skewMs, lifetimeMs / 2) };
   }
 
   function refresh(): Promise<Held> {
     inFlight ??= request()
-      .then((h) => (held = h))
+      .then(
+        (h) => {
+          failed = undefined;
+          return (held = h);
+        },
+        (error: unknown) => {
+          failed = { at: now(), error };
+          throw error;
+        },
+      )
       .finally(() => {
         inFlight = undefined;
       });
     return inFlight;
   }
 
+  const coolingDown = (t: number) => failed !== undefined && t - failed.at < retryAfterMs;
+
   return {
     async token(): Promise<string> {
       const t = now();
       if (held && t < held.refreshAt) return held.token;
       if (held && t < held.expiresAt) {
-        // Still valid: answer at once and refresh in the background, so a slow or failing provider delays no call;
-        // a failed refresh is tried again by the next call.
-        void refresh().catch(() => undefined);
+        // Still valid: answer at once and refresh in the background, so a slow or failing provider delays no call.
+        if (!coolingDown(t)) void refresh().catch(() => undefined);
         return held.token;
       }
+      if (coolingDown(t)) throw failed?.error;
       return (await refresh()).token;
     },
   };
