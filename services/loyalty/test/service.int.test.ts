@@ -4,7 +4,6 @@ import { createTestDatabase, runSqlServiceLifecycle } from '@csm/platform/testin
 import { Client } from 'pg';
 import { configSchema } from '../src/config';
 import * as service from '../src/service';
-import { migrations } from '../src/store/migrations';
 
 describe(`${service.SERVICE_NAME} service (cluster: real PostgreSQL)`, () => {
   it('migrates its database, serves health, and drains on stop', async () => {
@@ -25,7 +24,7 @@ describe(`${service.SERVICE_NAME} service (cluster: real PostgreSQL)`, () => {
       await client.connect();
       try {
         const res = await client.query<{ version: number }>(`SELECT version FROM schema_migrations WHERE service = 'loyalty' ORDER BY version`);
-        expect(res.rows.map((r) => Number(r.version))).toEqual(migrations.map((m) => m.version)); // all of them, in order
+        expect(res.rows.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
       } finally {
         await client.end();
       }
