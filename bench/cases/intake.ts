@@ -5,7 +5,8 @@
 // The service runs in a child process (intake-server.ts), as in production where the gateway is another process; this
 // process is the client: it drives OpenCase over gRPC and issues the bare INSERTs, in alternating rounds after a
 // warm-up, so both see the same machine load. `--cpu-prof` writes a CPU profile of the service process
-// during the measured rounds to $TMPDIR (path in the summary).
+// during the measured rounds to $TMPDIR (path in the summary). Then, unless `--no-floor`, the same rounds against the
+// transport floor (floor-server.ts: a bare gRPC server answering with a stored OpenCase response, no work at all).
 import { credentials } from '@grpc/grpc-js';
 import { cases } from '@csm/contracts';
 import { callUnary } from '@csm/platform/grpc';
@@ -59,10 +60,12 @@ interface ServerStats {
   loopP99Ms: number;
 }
 
-/** The service in its own process; resolves once it serves gRPC. */
-function startServer(dbUrl: string): Promise<{ child: ChildProcess; port: number; token: string; ask: <T>(op: string, extra?: Record<string, unknown>) => Promise<T> }> {
+type Child = { child: ChildProcess; port: number; token: string; ask: <T>(op: string, extra?: Record<string, unknown>) => Promise<T> };
+
+/** A bench server (`file`, beside this one) in its own process; resolves once it serves gRPC. */
+function startServer(file: string, dbUrl: string): Promise<Child> {
   const root = path.resolve(__dirname, '../..');
-  const child = fork(path.join(__dirname, 'intake-server.ts'), [], {
+  const child = fork(path.join(__dirname, file), [], {
     cwd: root,
     execArgv: ['--require', path.join(root, 'scripts/dev/ts-register.cjs')],
     env: { ...process.env, BENCH_CASES_PG_URL: dbUrl },
@@ -79,11 +82,17 @@ function startServer(dbUrl: string): Promise<{ child: ChildProcess; port: number
       child.send({ op, ...extra });
     });
   return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`cases service exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}`)));
     child.on('message', (m: { op: string; port: number; token: string }) => {
       if (m.op === 'ready') resolve({ child, port: m.port, token: m.token, ask });
     });
   });
+}
+
+async function stopServer(s: Child): Promise<void> {
+  s.child.removeAllListeners('exit');
+  s.child.send({ op: 'stop' });
+  await new Promise((resolve) => (s.child.exitCode === null ? s.child.once('exit', resolve) : resolve(undefined)));
 }
 
 /** CPU ticks per live process with one of these command names (PostgreSQL backends, Kafka's JVM): diagnosis only. */
@@ -114,10 +123,88 @@ function cpuMeter(names: readonly string[]): () => number {
   };
 }
 
+type Op = (i: number) => Promise<void>;
+
+/**
+ * Alternating rounds of `bare` and `viaGrpc` (bare first in even rounds, gRPC first in odd ones), so both see the same
+ * machine load; with the CPU each side costs per operation: the gRPC server (`server`, its own process), this client
+ * process, and all PostgreSQL and Kafka processes (machine-wide: indicative). `from` keeps bare ids unique per phase.
+ */
+async function compareInRounds(server: Child, viaGrpc: Op, bare: Op, from: number) {
+  const per = Math.ceil(INTAKE / ROUNDS);
+  const acc = { bare: { seconds: 0, latencies: [] as number[] }, grpc: { seconds: 0, latencies: [] as number[] } };
+  const roundRatios: number[] = [];
+  let serviceCpuMs = 0;
+  let serviceSysMs = 0;
+  const clientCpu = { bare: 0, grpc: 0 };
+  const pgCpu = { bare: 0, grpc: 0 };
+  const kafkaCpu = { bare: 0, grpc: 0 };
+  const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+  const loopP99: number[] = [];
+  const measured = async (side: 'bare' | 'grpc', op: Op, start: number) => {
+    const c = process.cpuUsage();
+    const pgUsed = cpuMeter(['postgres']);
+    const kafkaUsed = cpuMeter(['java']);
+    const res = await runConcurrent(start, per, CONCURRENCY, op);
+    clientCpu[side] += cpuOf(process.cpuUsage(c));
+    pgCpu[side] += pgUsed();
+    kafkaCpu[side] += kafkaUsed();
+    return res;
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    const runBare = () => measured('bare', bare, from + round * per);
+    const runGrpc = async () => {
+      await server.ask('stats-reset');
+      const res = await measured('grpc', viaGrpc, from + round * per);
+      const st = await server.ask<ServerStats>('stats');
+      serviceCpuMs += st.cpuMs;
+      serviceSysMs += st.sysMs;
+      loopP99.push(st.loopP99Ms);
+      return res;
+    };
+    let b: Awaited<ReturnType<typeof runBare>>;
+    let g: Awaited<ReturnType<typeof runGrpc>>;
+    if (round % 2 === 0) {
+      b = await runBare();
+      g = await runGrpc();
+    } else {
+      g = await runGrpc();
+      b = await runBare();
+    }
+    acc.bare.seconds += b.seconds;
+    acc.bare.latencies.push(...b.latencies);
+    acc.grpc.seconds += g.seconds;
+    acc.grpc.latencies.push(...g.latencies);
+    roundRatios.push(b.seconds / g.seconds);
+  }
+  const n = per * ROUNDS;
+  const bTput = n / acc.bare.seconds;
+  const gTput = n / acc.grpc.seconds;
+  return {
+    n,
+    rounds: ROUNDS,
+    grpcIntake: { perSecond: r2(gTput), medianMs: r2(pct(acc.grpc.latencies, 50)), p99Ms: r2(pct(acc.grpc.latencies, 99)) },
+    bareInsert: { perSecond: r2(bTput), medianMs: r2(pct(acc.bare.latencies, 50)), p99Ms: r2(pct(acc.bare.latencies, 99)) },
+    ratio: r2(gTput / bTput),
+    roundRatios: roundRatios.map(r2),
+    medianRoundRatio: r2(pct(roundRatios, 50)),
+    serviceCpuMsPerIntake: r2(serviceCpuMs / n),
+    serviceSysCpuMsPerIntake: r2(serviceSysMs / n),
+    clientCpuMsPerOp: { grpcIntake: r2(clientCpu.grpc / n), bareInsert: r2(clientCpu.bare / n) },
+    // All PostgreSQL / Kafka processes on the machine (other benches' too): indicative only.
+    postgresCpuMsPerOp: { grpcIntake: r2((pgCpu.grpc * 1000) / n), bareInsert: r2((pgCpu.bare * 1000) / n) },
+    kafkaCpuMsPerOp: { grpcIntake: r2((kafkaCpu.grpc * 1000) / n), bareInsert: r2((kafkaCpu.bare * 1000) / n) },
+    serviceLoopDelayP99Ms: r2(pct(loopP99, 50)),
+    target: '>= 0.5',
+    met: gTput / bTput >= 0.5,
+    loadavgEnd: loadavg().map(r2),
+  };
+}
+
 async function main() {
   const db = await createTestDatabase('cases_bench');
   const sql = createPgDb({ url: db.url, max: 10 });
-  const server = await startServer(db.url);
+  const server = await startServer('intake-server.ts', db.url);
   const token = server.token;
   const client = new cases.CaseServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
   const request = (i: number, tag: string) =>
@@ -148,87 +235,43 @@ async function main() {
     const intake = async (i: number) => void (await callUnary(client, 'openCase', request(i, 'run'), { authorization: token }));
     await runConcurrent(1_000_000, 300, CONCURRENCY, bare);
 
-    // Alternating rounds (bare first in even rounds, intake first in odd ones): both paths see the same load.
-    const per = Math.ceil(INTAKE / ROUNDS);
-    const acc = { bare: { seconds: 0, latencies: [] as number[] }, grpc: { seconds: 0, latencies: [] as number[] } };
-    const roundRatios: number[] = [];
-    let serviceCpuMs = 0;
-    let serviceSysMs = 0;
-    const clientCpu = { bare: 0, grpc: 0 };
-    const pgCpu = { bare: 0, grpc: 0 };
-    const kafkaCpu = { bare: 0, grpc: 0 };
-    const cpuOf = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
-    const loopP99: number[] = [];
     const profileFile = process.argv.includes('--cpu-prof') ? path.join(tmpdir(), `csm-bench-cases-${Date.now()}.cpuprofile`) : undefined;
     if (profileFile) await server.ask('prof-start');
-    for (let round = 0; round < ROUNDS; round++) {
-      const runBare = async () => {
-        const c = process.cpuUsage();
-        const pgUsed = cpuMeter(['postgres']);
-        const kafkaUsed = cpuMeter(['java']);
-        const res = await runConcurrent(round * per, per, CONCURRENCY, bare);
-        clientCpu.bare += cpuOf(process.cpuUsage(c));
-        pgCpu.bare += pgUsed();
-        kafkaCpu.bare += kafkaUsed();
-        return res;
-      };
-      const runGrpc = async () => {
-        await server.ask('stats-reset');
-        const c = process.cpuUsage();
-        const pgUsed = cpuMeter(['postgres']);
-        const kafkaUsed = cpuMeter(['java']);
-        const res = await runConcurrent(round * per, per, CONCURRENCY, intake);
-        clientCpu.grpc += cpuOf(process.cpuUsage(c));
-        pgCpu.grpc += pgUsed();
-        kafkaCpu.grpc += kafkaUsed();
-        const st = await server.ask<ServerStats>('stats');
-        serviceCpuMs += st.cpuMs;
-        serviceSysMs += st.sysMs;
-        loopP99.push(st.loopP99Ms);
-        return res;
-      };
-      let b: Awaited<ReturnType<typeof runBare>>;
-      let g: Awaited<ReturnType<typeof runGrpc>>;
-      if (round % 2 === 0) {
-        b = await runBare();
-        g = await runGrpc();
-      } else {
-        g = await runGrpc();
-        b = await runBare();
-      }
-      acc.bare.seconds += b.seconds;
-      acc.bare.latencies.push(...b.latencies);
-      acc.grpc.seconds += g.seconds;
-      acc.grpc.latencies.push(...g.latencies);
-      roundRatios.push(b.seconds / g.seconds);
-    }
+    summary.intake = await compareInRounds(server, intake, bare, 0);
     if (profileFile) {
       await server.ask('prof-stop', { file: profileFile });
       summary.serviceCpuProfile = profileFile;
     }
-    const n = per * ROUNDS;
-    const bTput = n / acc.bare.seconds;
-    const iTput = n / acc.grpc.seconds;
-    summary.intake = {
-      n,
-      rounds: ROUNDS,
-      grpcIntake: { perSecond: r2(iTput), medianMs: r2(pct(acc.grpc.latencies, 50)), p99Ms: r2(pct(acc.grpc.latencies, 99)) },
-      bareInsert: { perSecond: r2(bTput), medianMs: r2(pct(acc.bare.latencies, 50)), p99Ms: r2(pct(acc.bare.latencies, 99)) },
-      ratio: r2(iTput / bTput),
-      roundRatios: roundRatios.map(r2),
-      medianRoundRatio: r2(pct(roundRatios, 50)),
-      serviceCpuMsPerIntake: r2(serviceCpuMs / n),
-      serviceSysCpuMsPerIntake: r2(serviceSysMs / n),
-      clientCpuMsPerOp: { grpcIntake: r2(clientCpu.grpc / n), bareInsert: r2(clientCpu.bare / n) },
-      // All PostgreSQL / Kafka processes on the machine (other benches' too): indicative only.
-      postgresCpuMsPerOp: { grpcIntake: r2((pgCpu.grpc * 1000) / n), bareInsert: r2((pgCpu.bare * 1000) / n) },
-      kafkaCpuMsPerOp: { grpcIntake: r2((kafkaCpu.grpc * 1000) / n), bareInsert: r2((kafkaCpu.bare * 1000) / n) },
-      serviceLoopDelayP99Ms: r2(pct(loopP99, 50)),
-      target: '>= 0.5',
-      met: iTput / bTput >= 0.5,
-      loadavgEnd: loadavg().map(r2),
-    };
     console.log(JSON.stringify(summary.intake));
+
+    if (!process.argv.includes('--no-floor')) {
+      // The transport floor: the same rounds against a gRPC server that does nothing but answer with this service's
+      // own OpenCase response (no kit, no database, no Kafka). No intake can beat it, whatever the service does.
+      const floor = await startServer('floor-server.ts', db.url);
+      const floorClient = new cases.CaseServiceClient(`127.0.0.1:${floor.port}`, credentials.createInsecure());
+      try {
+        const sample = await callUnary(client, 'openCase', request(0, 'floor-sample'), { authorization: token });
+        await floor.ask('response', { base64: Buffer.from(cases.OpenCaseResponse.encode(sample).finish()).toString('base64') });
+        const viaFloor = async (i: number) => void (await callUnary(floorClient, 'openCase', request(i, 'floor'), { authorization: token }));
+        await runConcurrent(0, 300, CONCURRENCY, viaFloor);
+        summary.floor = { ...(await compareInRounds(floor, viaFloor, bare, 2_000_000)), target: undefined, met: undefined };
+        console.log(JSON.stringify(summary.floor));
+        // The insert floor: the same server, now storing the bare INSERT's row before it answers — the least an intake
+        // can do. Its ratio bounds what any service can reach here.
+        await floor.ask('insert', { sql: insertSql, values });
+        await runConcurrent(0, 300, CONCURRENCY, viaFloor);
+        summary.insertFloor = { ...(await compareInRounds(floor, viaFloor, bare, 3_000_000)), target: undefined, met: undefined };
+        console.log(JSON.stringify(summary.insertFloor));
+        // The batched insert floor: those rows group-committed as the service does (one multi-row INSERT per batch).
+        await floor.ask('insert', { sql: insertSql, values, batched: true });
+        await runConcurrent(10_000, 300, CONCURRENCY, viaFloor);
+        summary.batchedInsertFloor = { ...(await compareInRounds(floor, viaFloor, bare, 4_000_000)), target: undefined, met: undefined };
+        console.log(JSON.stringify(summary.batchedInsertFloor));
+      } finally {
+        floorClient.close();
+        await stopServer(floor);
+      }
+    }
 
     // Bulk-load cases (server-side generate_series from the template row), spread over 200 teams, 70 % open.
     const loadStart = performance.now();
@@ -272,8 +315,7 @@ async function main() {
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     client.close();
-    server.child.send({ op: 'stop' });
-    await new Promise((resolve) => (server.child.exitCode === null ? server.child.once('exit', resolve) : resolve(undefined)));
+    await stopServer(server);
     await sql.close();
     if (!process.argv.includes('--keep')) await db.drop();
   }
