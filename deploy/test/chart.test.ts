@@ -121,9 +121,10 @@ describe('production values: every service is hardened and observable', () => {
     // Backends admit gRPC only from the gateway's pods.
     const cases = find(objs, 'NetworkPolicy', 'csm-cases')!;
     expect(cases.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'csm', 'app.kubernetes.io/component': 'service' } } }]);
-    // Egress: DNS, its own store (postgres CIDR on 5432), Kafka, the OTel collector and the two services it calls.
+    // Egress: DNS, the identity provider, its own store (postgres CIDR on 5432), Kafka, the OTel collector and the two
+    // services it calls.
     const egressPorts = (cases.spec.egress as any[]).map((r) => r.ports.map((p: any) => p.port)).flat(); // eslint-disable-line @typescript-eslint/no-explicit-any
-    expect(egressPorts.sort()).toEqual([4318, 50051, 53, 53, 5432, 9093].sort());
+    expect(egressPorts.sort()).toEqual([443, 4318, 50051, 53, 53, 5432, 9093].sort());
     const calls = (cases.spec.egress as any[]).find((r) => r.ports[0].port === 50051).to.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/name']); // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(calls).toEqual(['loyalty', 'flight-info']);
     expect(find(objs, 'ConfigMap', 'csm-cases-config')?.data).toMatchObject({ CSM_LOYALTY_ADDR: 'csm-loyalty:50051', CSM_FLIGHT_INFO_ADDR: 'csm-flight-info:50051' });
@@ -134,6 +135,21 @@ describe('production values: every service is hardened and observable', () => {
     const profile = find(objs, 'NetworkPolicy', 'csm-profile')!;
     expect(JSON.stringify(profile.spec.egress)).toContain('27017');
     expect(JSON.stringify(profile.spec.egress)).not.toContain('5432');
+  });
+
+  it('every service reaches the identity provider (JWKS), narrowed to its CIDR; cases gets its own tokens there', () => {
+    // Without this rule the default deny blocks the signing-key fetch, and every authenticated call fails.
+    for (const svc of SERVICES) {
+      const egress = find(objs, 'NetworkPolicy', `csm-${svc}`)!.spec.egress as any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect([svc, egress.find((r) => r.ports.some((p: { port: number }) => p.port === 443))?.to]).toEqual([svc, [{ ipBlock: { cidr: '10.50.0.0/24' } }]]);
+    }
+    const env = find(objs, 'Deployment', 'csm-cases')!.spec.template.spec.containers[0].env as { name: string; valueFrom?: unknown }[];
+    expect(env.find((e) => e.name === 'CSM_CASES_OAUTH_CLIENT_SECRET')?.valueFrom).toEqual({ secretKeyRef: { name: 'csm-cases-oauth-client', key: 'clientSecret' } });
+    expect(env.find((e) => e.name === 'CSM_CASES_OAUTH_TOKEN_URL')?.valueFrom).toEqual({ secretKeyRef: { name: 'csm-cases-oauth-client', key: 'tokenUrl' } });
+    expect(env.some((e) => e.name === 'CSM_CASES_SERVICE_TOKEN')).toBe(false);
+    expect(find(objs, 'ConfigMap', 'csm-cases-config')?.data).toMatchObject({ CSM_CASES_OAUTH_CLIENT_ID: 'csm-cases' });
+    // The migration Jobs still reach only DNS and their store.
+    expect(JSON.stringify(find(objs, 'NetworkPolicy', 'csm-cases-migrate')!.spec.egress)).not.toContain('443');
   });
 
   it('secrets are referenced by name, never inlined; the ingress exposes only the gateway API', () => {
