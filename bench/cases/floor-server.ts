@@ -6,7 +6,7 @@
 // - batched insert floor ('insert' with batched: true): the same rows, but group-committed as the service does
 //   (the kit's createGroupCommit, same window and limits): one multi-row INSERT per batch.
 // Started by intake.ts with fork(); the response and the INSERT arrive over IPC.
-import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { cases } from '@csm/contracts';
 import { createGroupCommit, createPgDb, type GroupCommit, type SqlDb } from '@csm/platform/stores';
 
@@ -24,14 +24,14 @@ async function main(): Promise<void> {
   // Only OpenCase: the other methods answer UNIMPLEMENTED (grpc-js), and the bench never calls them here.
   server.addService(cases.CaseServiceService, {
     openCase: (_call: ServerUnaryCall<cases.OpenCaseRequest, cases.OpenCaseResponse>, callback: sendUnaryData<cases.OpenCaseResponse>) => {
-      if (!response) return callback({ code: 9, details: 'no response loaded yet' });
+      if (!response) return callback({ code: status.FAILED_PRECONDITION, details: 'no response loaded yet' });
       if (!insert) return callback(null, response);
       const i = seq++;
       // Same statement and row as the bench's bare INSERT; ids of their own (same widths).
       const row = [`case_flr${String(i).padStart(22, '0')}`, `CS-1998-${String(i).padStart(6, '0')}`, `floor-${i}`, ...insert.values];
       (group ? group.submit(row) : insert.db.query(insert.sql, row)).then(
         () => callback(null, response),
-        (err: Error) => callback({ code: 13, details: err.message }),
+        (err: Error) => callback({ code: status.INTERNAL, details: err.message }),
       );
     },
   } as unknown as cases.CaseServiceServer);
